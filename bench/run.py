@@ -1,0 +1,645 @@
+#!/usr/bin/env python3
+"""Benchmark: our binary against the scripts users would write instead (Octokit, Python).
+
+One command, from the repository root:
+
+    python3 bench/run.py                 # K=7 runs per implementation and scenario
+    python3 bench/run.py --runs 3        # quicker
+    python3 bench/run.py --help          # every option
+
+What it does, by itself:
+  1. sets up bench/.venv (PyNaCl, requests from bench/requirements.txt) and `npm ci` in
+     bench/alt/octokit (both gitignored); a missing node or npm drops the Octokit column;
+  2. builds our binary with `cargo build --release --locked` (without --locked when there is
+     no Cargo.lock); a failed build drops our column and says so;
+  3. starts bench/mock_server.py on a free 127.0.0.1 port (a stateful mock of the org's
+     private-registries API with a real X25519 key, per-request latency and request counters);
+  4. for each latency (0 ms, 20 ms) and scenario:
+        list-10       cold `list` of 10 configurations
+        list-1000     cold `list` of 1,000 configurations
+        set-rotate    `set` matched by registry_type + url, rotating one secret (10 configured)
+        sync-create   `sync` of 20 registries (secret_env) on an empty org: 20 creates
+        sync-rotate   the same manifest again with new secrets: 20 rotations
+     runs every implementation K times (the state is reset before each run; the order of the
+     implementations turns round from one run to the next) and records the wall time, the
+     requests the mock counted, the TCP connections, the child's peak RSS (os.wait4's
+     ru_maxrss) and CPU time; checks each run's outputs and the mock's state (the right secret
+     unsealed for the right configuration);
+  5. prints a markdown report (medians, ratios alt/ours, request budget check, targets) and
+     writes it with the raw figures to bench/results/ (gitignored).
+
+Every child gets the environment the Actions runner gives a Docker action: every input declared
+in action.yml set (unset ones as ""), plus PATH and HOME; no GITHUB_OUTPUT, so each prints one
+JSON object of outputs on stdout. "Cold" means a new process each run (the page cache is warm:
+one untimed warm-up run per implementation comes first).
+
+Exit status: 0 when every run succeeded and matched its request budget, 1 otherwise (the targets
+are reported, not enforced). The mock stops when the runner ends, and by itself when idle.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import http.client
+from datetime import datetime, timezone
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(BENCH)
+VENV = os.path.join(BENCH, ".venv")
+VENV_PY = os.path.join(VENV, "bin", "python")
+OCTOKIT_DIR = os.path.join(BENCH, "alt", "octokit")
+RESULTS = os.path.join(BENCH, "results")
+BINARY = os.path.join(ROOT, "target", "release", "private-registries")
+ORG = "bench-org"
+RUN_TIMEOUT = 120.0  # seconds allowed for one child run
+MiB = 1024 * 1024
+
+SCENARIOS = ["list-10", "set-rotate", "sync-create", "sync-rotate", "list-1000"]
+IMPLS = ["ours", "octokit", "python"]
+SYNC_TYPES = [  # (registry_type, auth_type, username) cycled over the 20 sync entries
+    ("npm_registry", "token", None),
+    ("maven_repository", "username_password", "maven-bot"),
+    ("docker_registry", "username_password", "docker-bot"),
+    ("python_index", "token", None),
+    ("cargo_registry", "token", None),
+]
+SET_TARGET = 4  # the seeded configuration set-rotate matches (npm_registry, pkg4)
+
+# Request budget (issues 2, 3 and 6): exact counts per request kind, and what may come on top.
+BUDGET = {
+    "list-10": ({"GET list": 1}, {}),
+    "list-1000": ({"GET list": 10}, {}),
+    "set-rotate": ({"GET list": 1, "GET key": 1, "PATCH": 1}, {"GET one": 1}),
+    "sync-create": ({"GET list": 1, "GET key": 1, "POST create": 20}, {}),
+    "sync-rotate": ({"GET list": 1, "GET key": 1, "PATCH": 20}, {}),
+}
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def sh(cmd, cwd=ROOT, timeout=580, **kw):
+    log("$ " + " ".join(cmd))
+    return subprocess.run(cmd, cwd=cwd, timeout=timeout, **kw)
+
+
+# --------------------------------------------------------------------------------------------
+# set-up
+# --------------------------------------------------------------------------------------------
+def setup_venv():
+    req = os.path.join(BENCH, "requirements.txt")
+    stamp = os.path.join(VENV, ".requirements.stamp")
+    want = open(req).read()
+    if os.path.exists(VENV_PY) and os.path.exists(stamp) and open(stamp).read() == want:
+        return
+    if not os.path.exists(VENV_PY):
+        sh([sys.executable, "-m", "venv", VENV], check=True)
+    sh([VENV_PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", req], check=True)
+    with open(stamp, "w") as f:
+        f.write(want)
+
+
+def setup_octokit():
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        return None, "node or npm not on PATH"
+    lock = os.path.join(OCTOKIT_DIR, "package-lock.json")
+    stamp = os.path.join(OCTOKIT_DIR, "node_modules", ".package-lock.json")
+    if not os.path.exists(stamp) or os.path.getmtime(stamp) < os.path.getmtime(lock):
+        r = sh([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=OCTOKIT_DIR)
+        if r.returncode != 0:
+            return None, f"npm ci failed ({r.returncode})"
+    return node, None
+
+
+def build_ours(skip, binary):
+    if binary:
+        return (binary, None) if os.access(binary, os.X_OK) else (None, f"{binary} is not executable")
+    if not skip:
+        cmd = ["cargo", "build", "--release"]
+        if os.path.exists(os.path.join(ROOT, "Cargo.lock")):
+            cmd.append("--locked")
+        r = sh(cmd, timeout=590)
+        if r.returncode != 0:
+            return None, f"`{' '.join(cmd)}` failed with exit {r.returncode}"
+    if not os.access(BINARY, os.X_OK):
+        return None, f"{BINARY} does not exist"
+    return BINARY, None
+
+
+def declared_inputs():
+    """Input names and defaults from action.yml (no YAML library: the file's layout is plain)."""
+    inputs, section, cur = {}, None, None
+    with open(os.path.join(ROOT, "action.yml")) as f:
+        for line in f:
+            if re.match(r"^\S", line):
+                section = line.split(":")[0].strip()
+                continue
+            if section != "inputs":
+                continue
+            m = re.match(r"^  ([A-Za-z0-9_-]+):\s*$", line)
+            if m:
+                cur = m.group(1)
+                inputs[cur] = ""
+                continue
+            m = re.match(r"^    default:\s*(.*)$", line)
+            if m and cur:
+                v = m.group(1).strip().strip('"').strip("'")
+                inputs[cur] = "" if "${{" in v else v
+    return inputs
+
+
+# --------------------------------------------------------------------------------------------
+# the mock
+# --------------------------------------------------------------------------------------------
+class Mock:
+    def __init__(self, idle_timeout):
+        self.proc = subprocess.Popen(
+            [VENV_PY, os.path.join(BENCH, "mock_server.py"), "--seed", "0", "--org", ORG,
+             "--idle-timeout", str(idle_timeout), "--max-lifetime", "5400"],
+            stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        m = re.match(r"PORT (\d+)", line or "")
+        if not m:
+            self.proc.kill()
+            raise SystemExit(f"the mock did not start: {line!r}")
+        self.port = int(m.group(1))
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)  # kept alive
+
+    def call(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        for attempt in range(2):
+            try:
+                self.conn.request(method, path, body=data, headers={"Content-Type": "application/json"})
+                r = self.conn.getresponse()
+                return json.loads(r.read() or b"null")
+            except (http.client.HTTPException, OSError):
+                if attempt:
+                    raise
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+
+    def reset(self, seed, latency_ms):
+        return self.call("POST", "/__reset", {"seed": seed, "latency_ms": latency_ms})
+
+    def reset_counters(self):
+        return self.call("POST", "/__reset_counters")
+
+    def stats(self):
+        return self.call("GET", "/__stats")
+
+    def state(self):
+        return self.call("GET", "/__state")
+
+    def stop(self):
+        try:
+            self.call("POST", "/__shutdown")
+        except Exception:  # noqa: BLE001
+            pass
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+# --------------------------------------------------------------------------------------------
+# one run
+# --------------------------------------------------------------------------------------------
+def run_child(argv, env):
+    """Runs argv; returns (wall seconds, exit status, peak RSS bytes, cpu seconds, stdout, stderr)."""
+    out_path = os.path.join(RESULTS, ".child.out")
+    err_path = os.path.join(RESULTS, ".child.err")
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=ROOT)
+        timer = threading.Timer(RUN_TIMEOUT, lambda: os.kill(p.pid, signal.SIGKILL))
+        timer.start()
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        timer.cancel()
+        p.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    with open(out_path, "rb") as f:
+        stdout = f.read().decode("utf-8", "replace")
+    with open(err_path, "rb") as f:
+        stderr = f.read().decode("utf-8", "replace")
+    return wall, p.returncode, ru.ru_maxrss * 1024, ru.ru_utime + ru.ru_stime, stdout, stderr
+
+
+def sync_manifest():
+    entries = []
+    for i in range(1, 21):
+        rtype, auth, user = SYNC_TYPES[(i - 1) % len(SYNC_TYPES)]
+        e = {"registry_type": rtype, "url": f"https://sync{i}.example.com/{rtype.replace('_', '-')}/",
+             "visibility": "private" if i % 2 else "all", "auth_type": auth,
+             "secret_env": f"BENCH_SECRET_{i}"}
+        if user:
+            e["username"] = user
+        entries.append(e)
+    return entries
+
+
+def parse_outputs(stdout):
+    try:
+        out = json.loads(stdout.strip().splitlines()[-1] if stdout.strip() else "")
+    except (ValueError, IndexError):
+        try:
+            out = json.loads(stdout)
+        except ValueError:
+            return None
+    if not isinstance(out, dict):
+        return None
+    for k in ("registries", "registry", "changes"):
+        if isinstance(out.get(k), str):
+            try:
+                out[k] = json.loads(out[k])
+            except ValueError:
+                pass
+    return out
+
+
+def check(scenario, out, state, secrets, seeded_target):
+    """Checks one run's outputs and the mock's state afterwards; returns a list of problems."""
+    probs = []
+    cfgs = state["configurations"]
+    if out is None:
+        probs.append("stdout is not one JSON object")
+    if scenario.startswith("list-"):
+        n = int(scenario.split("-")[1])
+        if out is not None:
+            regs = out.get("registries")
+            if not isinstance(regs, list) or len(regs) != n:
+                probs.append(f"registries output has {len(regs) if isinstance(regs, list) else regs!r} entries, want {n}")
+            if "total_count" in out and str(out["total_count"]) != str(n):
+                probs.append(f"total_count {out['total_count']!r}, want {n}")
+    elif scenario == "set-rotate":
+        tgt = [c for c in cfgs if c["url"] == seeded_target["url"]]
+        if len(cfgs) != 10:
+            probs.append(f"{len(cfgs)} configurations afterwards, want 10")
+        if not tgt or tgt[0].get("secret") != secrets["set"]:
+            probs.append("the target's secret was not rotated to the given value")
+        others = [c for c in cfgs if c["url"] != seeded_target["url"] and not c["secret"].startswith("seed-secret-")]
+        if others:
+            probs.append(f"{len(others)} other configurations changed")
+        if out is not None and out.get("result") not in ("updated", "changed"):
+            probs.append(f"result {out.get('result')!r}, want updated")
+    else:
+        want = {e["url"]: secrets[e["secret_env"]] for e in sync_manifest()}
+        got = {c["url"]: c.get("secret") for c in cfgs}
+        if len(cfgs) != 20:
+            probs.append(f"{len(cfgs)} configurations afterwards, want 20")
+        bad = [u for u, s in want.items() if got.get(u) != s]
+        if bad:
+            probs.append(f"{len(bad)} of 20 configurations lack the manifest's secret")
+        if out is not None and out.get("result") not in ("changed",):
+            probs.append(f"result {out.get('result')!r}, want changed")
+    return probs
+
+
+def budget_check(scenario, requests):
+    exact, optional = BUDGET[scenario]
+    extra = {k: v for k, v in requests.items() if k not in exact}
+    ok = all(requests.get(k, 0) == v for k, v in exact.items()) and all(
+        k in optional and v <= optional[k] for k, v in extra.items())
+    note = ""
+    if ok and extra:
+        note = " + ".join(f"{v} {k}" for k, v in extra.items()) + " (allowed read-back)"
+    return ok, note
+
+
+def fmt_req(requests):
+    return ", ".join(f"{k}: {v}" for k, v in sorted(requests.items())) or "none"
+
+
+# --------------------------------------------------------------------------------------------
+# main
+# --------------------------------------------------------------------------------------------
+def machine():
+    cpu = "unknown"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "unknown"
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    except OSError:
+        pass
+
+    def ver(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout.strip().splitlines()[0]
+        except (OSError, IndexError, subprocess.SubprocessError):
+            return "n/a"
+    return {"nproc": os.cpu_count(), "cpu": cpu, "memory": mem, "kernel": platform.release(),
+            "rustc": ver(["rustc", "--version"]), "node": ver(["node", "--version"]),
+            "python": ver([VENV_PY, "--version"])}
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Benchmark our binary against Octokit and Python baselines "
+                                             "(see the top of bench/run.py and BENCHMARKS.md).")
+    ap.add_argument("--runs", "-k", type=int, default=7, help="runs per implementation and scenario (default 7)")
+    ap.add_argument("--latencies", default="0,20", help="per-request latencies in ms (default 0,20)")
+    ap.add_argument("--scenarios", default=",".join(SCENARIOS), help="comma list of " + ", ".join(SCENARIOS))
+    ap.add_argument("--impls", default=",".join(IMPLS), help="comma list of " + ", ".join(IMPLS))
+    ap.add_argument("--no-build", action="store_true", help="use the existing target/release binary")
+    ap.add_argument("--binary", help="benchmark this binary instead of building ours")
+    ap.add_argument("--out", default=RESULTS, help="where the report and raw figures go (default bench/results)")
+    args = ap.parse_args()
+    if not 1 <= args.runs <= 50:
+        ap.error("--runs must be 1..50")
+    latencies = [float(x) for x in args.latencies.split(",") if x.strip()]
+    scenarios = [s for s in args.scenarios.split(",") if s]
+    impls = [i for i in args.impls.split(",") if i]
+    for s in scenarios:
+        if s not in SCENARIOS:
+            ap.error(f"unknown scenario {s}")
+    for i in impls:
+        if i not in IMPLS:
+            ap.error(f"unknown implementation {i}")
+    if "sync-rotate" in scenarios and "sync-create" not in scenarios:
+        scenarios.insert(scenarios.index("sync-rotate"), "sync-create")  # rotate follows create
+    os.makedirs(RESULTS, exist_ok=True)
+    os.makedirs(args.out, exist_ok=True)
+
+    started = datetime.now(timezone.utc)
+    setup_venv()
+    cmds, skipped = {}, {}
+    if "ours" in impls:
+        binary, why = build_ours(args.no_build, args.binary)
+        if binary:
+            cmds["ours"] = [binary]
+        else:
+            skipped["ours"] = why
+    if "octokit" in impls:
+        node, why = setup_octokit()
+        if node:
+            cmds["octokit"] = [node, os.path.join(OCTOKIT_DIR, "registries.mjs")]
+        else:
+            skipped["octokit"] = why
+    if "python" in impls:
+        cmds["python"] = [VENV_PY, os.path.join(BENCH, "alt", "python", "registries.py")]
+    impls = [i for i in impls if i in cmds]
+    for i, why in skipped.items():
+        log(f"!!! {i} is left out: {why}")
+    if not impls:
+        raise SystemExit("nothing to benchmark")
+
+    base_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/root"),
+                "LANG": "C.UTF-8"}
+    for k, v in declared_inputs().items():
+        base_env["INPUT_" + k.upper()] = v
+    base_env.update({"INPUT_TOKEN": "ghp_benchmarkbenchmarkbenchmark0000", "INPUT_ORG": ORG})
+
+    mock = Mock(idle_timeout=120)
+    base_env["INPUT_API_URL"] = mock.url
+    results = []  # one dict per run
+    failures = []
+    try:
+        # untimed warm-up: the page cache holds every implementation's files afterwards
+        mock.reset(10, 0)
+        for impl in impls:
+            env = dict(base_env, INPUT_OPERATION="list")
+            mock.reset(10, 0)
+            run_child(cmds[impl], env)
+
+        seeded_target = None
+        for lat in latencies:
+            for scenario in scenarios:
+                if scenario == "sync-rotate":
+                    continue  # measured right after each sync-create run
+                for k in range(args.runs):
+                    order = impls[k % len(impls):] + impls[:k % len(impls)]
+                    for impl in order:
+                        steps = [scenario] + (["sync-rotate"] if scenario == "sync-create" and "sync-rotate" in scenarios else [])
+                        for step in steps:
+                            env = dict(base_env)
+                            secrets = {}
+                            if step.startswith("list-"):
+                                seed = int(step.split("-")[1])
+                                env["INPUT_OPERATION"] = "list"
+                            elif step == "set-rotate":
+                                seed = 10
+                                secrets["set"] = f"rotated-{impl}-{k}-{lat:g} :#{{|*"
+                                env.update(INPUT_OPERATION="set", INPUT_SECRET=secrets["set"])
+                            else:
+                                seed = 0 if step == "sync-create" else None
+                                env["INPUT_OPERATION"] = "sync"
+                                env["INPUT_REGISTRIES"] = json.dumps(sync_manifest(), indent=1)
+                                for i in range(1, 21):
+                                    secrets[f"BENCH_SECRET_{i}"] = f"{step}-{impl}-{k}-{i}-s3cr:t#"
+                                env.update(secrets)
+                            if seed is not None:
+                                mock.reset(seed, lat)
+                            else:
+                                mock.reset_counters()  # sync-rotate starts from sync-create's state
+                            if step == "set-rotate":
+                                seeded_target = next(c for c in mock.state()["configurations"]
+                                                     if c["url"].startswith(f"https://pkg{SET_TARGET}."))
+                                env.update(INPUT_REGISTRY_TYPE=seeded_target["registry_type"],
+                                           INPUT_URL=seeded_target["url"])
+                            wall, code, rss, cpu, stdout, stderr = run_child(cmds[impl], env)
+                            st = mock.stats()
+                            state = mock.state()
+                            out = parse_outputs(stdout) if code == 0 else None
+                            probs = [] if code != 0 else check(step, out, state, secrets, seeded_target)
+                            ok_budget, note = budget_check(step, st["requests"])
+                            if st["seal_fail"]:
+                                probs.append(f"{st['seal_fail']} sealed values did not unseal")
+                            if st["errors"]:
+                                probs.append("mock: " + "; ".join(st["errors"][:3]))
+                            r = {"latency_ms": lat, "scenario": step, "impl": impl, "run": k, "wall_s": wall,
+                                 "exit": code, "rss_bytes": rss, "cpu_s": cpu, "requests": st["requests"],
+                                 "total_requests": st["total"], "connections": st["connections"],
+                                 "seal_ok": st["seal_ok"], "seal_fail": st["seal_fail"],
+                                 "budget_ok": ok_budget, "budget_note": note, "problems": probs,
+                                 "stderr_tail": stderr.strip().splitlines()[-3:] if code else []}
+                            results.append(r)
+                            tag = "ok" if code == 0 and not probs and ok_budget else "!!"
+                            log(f"[{tag}] {lat:>4g} ms {step:<12} {impl:<8} run {k + 1}/{args.runs}: "
+                                f"{wall * 1000:8.1f} ms, {st['total']:>3} requests, {rss / MiB:6.1f} MiB"
+                                + (f", exit {code}: {' | '.join(r['stderr_tail'])[:300]}" if code else "")
+                                + (f", {'; '.join(probs)[:300]}" if probs else "")
+                                + ("" if ok_budget or code else f", requests {fmt_req(st['requests'])} != budget"))
+                            if code != 0 and step == "sync-create":
+                                break  # no rotation without the creation
+    finally:
+        mock.stop()
+
+    report, summary_ok = render(results, impls, skipped, latencies, scenarios, args, started)
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    with open(os.path.join(args.out, f"bench-{stamp}.json"), "w") as f:
+        json.dump({"machine": machine(), "started": started.isoformat(), "argv": sys.argv, "runs": results}, f, indent=1)
+    with open(os.path.join(args.out, f"bench-{stamp}.md"), "w") as f:
+        f.write(report)
+    with open(os.path.join(args.out, "latest.md"), "w") as f:
+        f.write(report)
+    print(report)
+    log(f"report and raw figures: {os.path.relpath(args.out, ROOT)}/bench-{stamp}.{{md,json}}")
+    return 0 if summary_ok else 1
+
+
+def med(xs):
+    return statistics.median(xs) if xs else None
+
+
+def render(results, impls, skipped, latencies, scenarios, args, started):
+    m = machine()
+    lines = []
+    w = lines.append
+    w(f"# Benchmark run {started.strftime('%Y-%m-%d %H:%M UTC')}")
+    w("")
+    w(f"- Machine: {m['nproc']} cores, {m['cpu']}, {m['memory']} RAM, Linux {m['kernel']}")
+    w(f"- Tools: {m['rustc']}; node {m['node']}; {m['python']}")
+    w(f"- Command: `{' '.join(['python3', 'bench/run.py'] + sys.argv[1:])}`")
+    w(f"- Runs per cell: {args.runs} (median shown); the mock's state is reset before each run")
+    size = None
+    if "ours" in impls:
+        binary = args.binary or BINARY
+        size = os.path.getsize(binary)
+        w(f"- Our binary: `{os.path.relpath(binary, ROOT)}`, {size:,} bytes ({size / MiB:.2f} MiB)")
+    for i, why in skipped.items():
+        w(f"- **{i} left out: {why}**")
+    w("")
+    w("| latency | scenario | implementation | median wall ms | min ms | requests (mock) | TCP conns | peak RSS MiB (median / max) | CPU ms | ok runs | budget |")
+    w("|---|---|---|---:|---:|---|---:|---|---:|---|---|")
+    cells = {}
+    all_ok = True
+    for lat in latencies:
+        for sc in scenarios:
+            for impl in impls:
+                rs = [r for r in results if r["latency_ms"] == lat and r["scenario"] == sc and r["impl"] == impl]
+                if not rs:
+                    continue
+                good = [r for r in rs if r["exit"] == 0 and not r["problems"]]
+                cells[(lat, sc, impl)] = good
+                if len(good) != len(rs):
+                    all_ok = False
+                bud = [r for r in rs if r["exit"] == 0]
+                budget_ok = bool(bud) and all(r["budget_ok"] for r in bud)
+                if not budget_ok:
+                    all_ok = False
+                reqs = {json.dumps(r["requests"], sort_keys=True) for r in rs}
+                if not good:
+                    tail = next((" / ".join(r["stderr_tail"]) for r in rs if r["stderr_tail"]), "")
+                    prob = next(("; ".join(r["problems"]) for r in rs if r["problems"]), "")
+                    w(f"| {lat:g} ms | {sc} | {impl} | **failed** | | {' or '.join(fmt_req(json.loads(x)) for x in reqs)} | | | | 0/{len(rs)} "
+                      f"| {(tail or prob)[:160].replace('|', '/')} |")
+                    continue
+                note = next((r["budget_note"] for r in good if r["budget_note"]), "")
+                w(f"| {lat:g} ms | {sc} | {impl} | {med([r['wall_s'] for r in good]) * 1000:.1f} "
+                  f"| {min(r['wall_s'] for r in good) * 1000:.1f} "
+                  f"| {' or '.join(fmt_req(json.loads(x)) for x in reqs)} "
+                  f"| {med([r['connections'] for r in good]):g} "
+                  f"| {med([r['rss_bytes'] for r in good]) / MiB:.1f} / {max(r['rss_bytes'] for r in good) / MiB:.1f} "
+                  f"| {med([r['cpu_s'] for r in good]) * 1000:.0f} "
+                  f"| {len(good)}/{len(rs)} "
+                  f"| {'ok' if budget_ok else '**MISMATCH**'}{' ' + note if note else ''} |")
+    w("")
+
+    def mw(lat, sc, impl):
+        good = cells.get((lat, sc, impl))
+        return med([r["wall_s"] for r in good]) if good else None
+
+    alts = [i for i in impls if i != "ours"]
+    if "ours" in impls and alts:
+        w("## Ratios (median wall time, alternative / ours)")
+        w("")
+        w("| latency | scenario | " + " | ".join(f"{a} / ours" for a in alts) + " |")
+        w("|---|---|" + "---:|" * len(alts))
+        for lat in latencies:
+            for sc in scenarios:
+                o = mw(lat, sc, "ours")
+                vals = []
+                for a in alts:
+                    x = mw(lat, sc, a)
+                    vals.append(f"{x / o:.1f}×" if o and x else "n/a")
+                w(f"| {lat:g} ms | {sc} | " + " | ".join(vals) + " |")
+        w("")
+
+    w("## Request budget")
+    w("")
+    for sc in scenarios:
+        exact, optional = BUDGET[sc]
+        w(f"- {sc}: {fmt_req(exact)}" + (f" (+ at most {fmt_req(optional)})" if optional else ""))
+    mism = [r for r in results if r["exit"] == 0 and not r["budget_ok"]]
+    if mism:
+        w("")
+        w("**BUDGET MISMATCHES:**")
+        seen = set()
+        for r in mism:
+            key = (r["scenario"], r["impl"], json.dumps(r["requests"], sort_keys=True))
+            if key in seen:
+                continue
+            seen.add(key)
+            w(f"- **{r['impl']} {r['scenario']}: {fmt_req(r['requests'])}**")
+    fails = [r for r in results if r["exit"] != 0 or r["problems"]]
+    if fails:
+        w("")
+        w("**FAILED RUNS:**")
+        seen = set()
+        for r in fails:
+            msg = f"exit {r['exit']}: " + " / ".join(r["stderr_tail"]) if r["exit"] else "; ".join(r["problems"])
+            key = (r["scenario"], r["impl"], msg[:200])
+            if key in seen:
+                continue
+            seen.add(key)
+            w(f"- **{r['impl']} {r['scenario']} ({r['latency_ms']:g} ms)**: {msg[:400]}")
+    w("")
+
+    if "ours" in impls:
+        w("## Targets (issue 6)")
+        w("")
+        for lat in latencies:
+            o, a = mw(lat, "list-10", "ours"), mw(lat, "list-10", "octokit")
+            if o and a:
+                w(f"- cold `list` ≥ 3× faster than Octokit at {lat:g} ms: {a * 1000:.1f} / {o * 1000:.1f} ms = "
+                  f"{a / o:.1f}× → **{'met' if a / o >= 3 else 'MISSED'}**")
+            else:
+                w(f"- cold `list` ≥ 3× faster than Octokit at {lat:g} ms: not measured")
+        lat20 = [lat for lat in latencies if lat == 20]
+        for sc in ("sync-create", "sync-rotate"):
+            if sc not in scenarios:
+                continue
+            for lat in lat20:
+                good = cells.get((lat, sc, "ours"))
+                if not good:
+                    w(f"- `sync` of 20 ({sc}) at {lat:g} ms within 10 % of requests × latency: not measured (no successful run)")
+                    continue
+                n = med([r["total_requests"] for r in good])
+                ideal = n * lat / 1000
+                o = mw(lat, sc, "ours")
+                w(f"- `sync` of 20 ({sc}) at {lat:g} ms within 10 % of requests × latency: {o * 1000:.1f} ms vs "
+                  f"{n:g} × {lat:g} = {ideal * 1000:.0f} ms (+{(o / ideal - 1) * 100:.1f} %) → **{'met' if o <= ideal * 1.10 else 'MISSED'}**")
+        ours_runs = [r for r in results if r["impl"] == "ours" and r["exit"] == 0]
+        if ours_runs:
+            peak = max(r["rss_bytes"] for r in ours_runs)
+            worst = max(ours_runs, key=lambda r: r["rss_bytes"])
+            w(f"- peak RSS < 10 MiB: max over all our runs {peak / MiB:.2f} MiB ({worst['scenario']}, "
+              f"{worst['latency_ms']:g} ms) → **{'met' if peak < 10 * MiB else 'MISSED'}**")
+        if size is not None:
+            w(f"- binary < 4 MB: {size:,} bytes → **{'met' if size < 4_000_000 else 'MISSED'}**")
+        w("")
+    return "\n".join(lines) + "\n", all_ok
+
+
+if __name__ == "__main__":
+    sys.exit(main())
