@@ -298,7 +298,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def _handle(self, method):
         st = self.state
-        st.last_request = time.monotonic()
+        received = time.monotonic()
+        st.last_request = received
         split = urlsplit(self.path)
         path = split.path.rstrip("/") or "/"
         raw = self._read_body()
@@ -309,7 +310,10 @@ class Handler(BaseHTTPRequestHandler):
         kind, status, obj, headers = self._api(method, path, parse_qs(split.query), raw)
         st.count(kind)
         if st.latency:
-            time.sleep(st.latency)
+            # the answer leaves `latency` after the request arrived, whatever our own work took
+            delay = received + st.latency - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
         self._send(status, obj, headers)
 
     def _control(self, method, path, raw):

@@ -251,13 +251,17 @@ def sync_manifest():
 
 
 def parse_outputs(stdout):
-    try:
-        out = json.loads(stdout.strip().splitlines()[-1] if stdout.strip() else "")
-    except (ValueError, IndexError):
-        try:
-            out = json.loads(stdout)
-        except ValueError:
-            return None
+    """The JSON object of outputs on stdout; workflow commands (::add-mask:: ...) may come first."""
+    out = None
+    lines = stdout.splitlines(keepends=True)
+    dec = json.JSONDecoder()
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith("{"):
+            try:
+                out, _ = dec.raw_decode("".join(lines[i:]).lstrip())
+                break
+            except ValueError:
+                continue
     if not isinstance(out, dict):
         return None
     for k in ("registries", "registry", "changes"):
@@ -318,6 +322,94 @@ def budget_check(scenario, requests):
     return ok, note
 
 
+def steps_of(scenario, scenarios):
+    """sync-rotate runs right after sync-create, on the state it left."""
+    if scenario == "sync-create" and "sync-rotate" in scenarios:
+        return ["sync-create", "sync-rotate"]
+    return [scenario]
+
+
+def prepare(mock, base_env, step, impl, k, lat):
+    """Sets the mock up for one run of `step`; returns (env, secrets, seeded target or None)."""
+    env = dict(base_env)
+    secrets, target = {}, None
+    if step.startswith("list-"):
+        mock.reset(int(step.split("-")[1]), lat)
+        env["INPUT_OPERATION"] = "list"
+    elif step == "set-rotate":
+        mock.reset(10, lat)
+        target = next(c for c in mock.state()["configurations"]
+                      if c["url"].startswith(f"https://pkg{SET_TARGET}."))
+        secrets["set"] = f"rotated-{impl}-{k}-{lat:g} :#{{|*"  # YAML-hostile on purpose
+        env.update(INPUT_OPERATION="set", INPUT_SECRET=secrets["set"],
+                   INPUT_REGISTRY_TYPE=target["registry_type"], INPUT_URL=target["url"])
+    else:
+        if step == "sync-create":
+            mock.reset(0, lat)
+        else:
+            mock.reset_counters()  # sync-rotate starts from sync-create's state
+        env["INPUT_OPERATION"] = "sync"
+        env["INPUT_REGISTRIES"] = json.dumps(sync_manifest(), indent=1)
+        for i in range(1, 21):
+            secrets[f"BENCH_SECRET_{i}"] = f"{step}-{impl}-{k}-{i}-s3cr:t#"
+        env.update(secrets)
+    return env, secrets, target
+
+
+def run_step(mock, base_env, argv, step, impl, k, lat):
+    env, secrets, target = prepare(mock, base_env, step, impl, k, lat)
+    wall, code, rss, cpu, stdout, stderr = run_child(argv, env)
+    st = mock.stats()
+    state = mock.state()
+    out = parse_outputs(stdout) if code == 0 else None
+    probs = [] if code != 0 else check(step, out, state, secrets, target)
+    ok_budget, note = budget_check(step, st["requests"])
+    if st["seal_fail"]:
+        probs.append(f"{st['seal_fail']} sealed values did not unseal")
+    if st["errors"]:
+        probs.append("mock: " + "; ".join(st["errors"][:3]))
+    return {"latency_ms": lat, "scenario": step, "impl": impl, "run": k, "wall_s": wall,
+            "exit": code, "rss_bytes": rss, "cpu_s": cpu, "requests": st["requests"],
+            "total_requests": st["total"], "connections": st["connections"],
+            "seal_ok": st["seal_ok"], "seal_fail": st["seal_fail"],
+            "budget_ok": ok_budget, "budget_note": note, "problems": probs,
+            "stderr_tail": stderr.strip().splitlines()[-3:] if code else [],
+            "ok": code == 0 and not probs and ok_budget}
+
+
+def describe(r):
+    return (f"{r['wall_s'] * 1000:8.1f} ms, {r['total_requests']:>3} requests, {r['rss_bytes'] / MiB:6.1f} MiB"
+            + (f", exit {r['exit']}: {' | '.join(r['stderr_tail'])[:300]}" if r["exit"] else "")
+            + (f", {'; '.join(r['problems'])[:300]}" if r["problems"] else "")
+            + ("" if r["budget_ok"] or r["exit"] else f", requests {fmt_req(r['requests'])} != budget"))
+
+
+def run_callgrind(mock, base_env, argv, scenarios):
+    """Instructions executed by our binary per scenario (0 ms latency), counted by callgrind:
+    stable on a noisy machine, unlike wall time. Returns {scenario: instructions or error}."""
+    out = {}
+    if not shutil.which("valgrind"):
+        log("!!! --callgrind: valgrind is not installed (apt-get install valgrind)")
+        return out
+    for scenario in scenarios:
+        if scenario == "sync-rotate":
+            continue
+        for step in steps_of(scenario, scenarios):
+            path = os.path.join(RESULTS, f"callgrind.{step}.out")
+            vg = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={path}"]
+            r = run_step(mock, base_env, vg + argv, step, "ours", 0, 0)
+            total = None
+            if r["exit"] == 0 and os.path.exists(path):
+                for line in open(path):
+                    if line.startswith(("totals:", "summary:")):
+                        total = int(line.split()[1])
+            out[step] = total if total is not None else f"failed (exit {r['exit']})"
+            log(f"[callgrind] {step}: {out[step]}")
+            if r["exit"] != 0:
+                break
+    return out
+
+
 def fmt_req(requests):
     return ", ".join(f"{k}: {v}" for k, v in sorted(requests.items())) or "none"
 
@@ -362,6 +454,8 @@ def main():
     ap.add_argument("--impls", default=",".join(IMPLS), help="comma list of " + ", ".join(IMPLS))
     ap.add_argument("--no-build", action="store_true", help="use the existing target/release binary")
     ap.add_argument("--binary", help="benchmark this binary instead of building ours")
+    ap.add_argument("--callgrind", action="store_true",
+                    help="also count our binary's instructions per scenario with valgrind --tool=callgrind")
     ap.add_argument("--out", default=RESULTS, help="where the report and raw figures go (default bench/results)")
     args = ap.parse_args()
     if not 1 <= args.runs <= 50:
@@ -412,7 +506,7 @@ def main():
     mock = Mock(idle_timeout=120)
     base_env["INPUT_API_URL"] = mock.url
     results = []  # one dict per run
-    failures = []
+    callgrind = {}
     try:
         # untimed warm-up: the page cache holds every implementation's files afterwards
         mock.reset(10, 0)
@@ -421,7 +515,6 @@ def main():
             mock.reset(10, 0)
             run_child(cmds[impl], env)
 
-        seeded_target = None
         for lat in latencies:
             for scenario in scenarios:
                 if scenario == "sync-rotate":
@@ -429,65 +522,23 @@ def main():
                 for k in range(args.runs):
                     order = impls[k % len(impls):] + impls[:k % len(impls)]
                     for impl in order:
-                        steps = [scenario] + (["sync-rotate"] if scenario == "sync-create" and "sync-rotate" in scenarios else [])
-                        for step in steps:
-                            env = dict(base_env)
-                            secrets = {}
-                            if step.startswith("list-"):
-                                seed = int(step.split("-")[1])
-                                env["INPUT_OPERATION"] = "list"
-                            elif step == "set-rotate":
-                                seed = 10
-                                secrets["set"] = f"rotated-{impl}-{k}-{lat:g} :#{{|*"
-                                env.update(INPUT_OPERATION="set", INPUT_SECRET=secrets["set"])
-                            else:
-                                seed = 0 if step == "sync-create" else None
-                                env["INPUT_OPERATION"] = "sync"
-                                env["INPUT_REGISTRIES"] = json.dumps(sync_manifest(), indent=1)
-                                for i in range(1, 21):
-                                    secrets[f"BENCH_SECRET_{i}"] = f"{step}-{impl}-{k}-{i}-s3cr:t#"
-                                env.update(secrets)
-                            if seed is not None:
-                                mock.reset(seed, lat)
-                            else:
-                                mock.reset_counters()  # sync-rotate starts from sync-create's state
-                            if step == "set-rotate":
-                                seeded_target = next(c for c in mock.state()["configurations"]
-                                                     if c["url"].startswith(f"https://pkg{SET_TARGET}."))
-                                env.update(INPUT_REGISTRY_TYPE=seeded_target["registry_type"],
-                                           INPUT_URL=seeded_target["url"])
-                            wall, code, rss, cpu, stdout, stderr = run_child(cmds[impl], env)
-                            st = mock.stats()
-                            state = mock.state()
-                            out = parse_outputs(stdout) if code == 0 else None
-                            probs = [] if code != 0 else check(step, out, state, secrets, seeded_target)
-                            ok_budget, note = budget_check(step, st["requests"])
-                            if st["seal_fail"]:
-                                probs.append(f"{st['seal_fail']} sealed values did not unseal")
-                            if st["errors"]:
-                                probs.append("mock: " + "; ".join(st["errors"][:3]))
-                            r = {"latency_ms": lat, "scenario": step, "impl": impl, "run": k, "wall_s": wall,
-                                 "exit": code, "rss_bytes": rss, "cpu_s": cpu, "requests": st["requests"],
-                                 "total_requests": st["total"], "connections": st["connections"],
-                                 "seal_ok": st["seal_ok"], "seal_fail": st["seal_fail"],
-                                 "budget_ok": ok_budget, "budget_note": note, "problems": probs,
-                                 "stderr_tail": stderr.strip().splitlines()[-3:] if code else []}
+                        for step in steps_of(scenario, scenarios):
+                            r = run_step(mock, base_env, cmds[impl], step, impl, k, lat)
                             results.append(r)
-                            tag = "ok" if code == 0 and not probs and ok_budget else "!!"
-                            log(f"[{tag}] {lat:>4g} ms {step:<12} {impl:<8} run {k + 1}/{args.runs}: "
-                                f"{wall * 1000:8.1f} ms, {st['total']:>3} requests, {rss / MiB:6.1f} MiB"
-                                + (f", exit {code}: {' | '.join(r['stderr_tail'])[:300]}" if code else "")
-                                + (f", {'; '.join(probs)[:300]}" if probs else "")
-                                + ("" if ok_budget or code else f", requests {fmt_req(st['requests'])} != budget"))
-                            if code != 0 and step == "sync-create":
+                            log(f"[{'ok' if r['ok'] else '!!'}] {lat:>4g} ms {step:<12} {impl:<8} run {k + 1}/{args.runs}: "
+                                + describe(r))
+                            if r["exit"] != 0 and step == "sync-create":
                                 break  # no rotation without the creation
+        if args.callgrind and "ours" in cmds:
+            callgrind = run_callgrind(mock, base_env, cmds["ours"], scenarios)
     finally:
         mock.stop()
 
-    report, summary_ok = render(results, impls, skipped, latencies, scenarios, args, started)
+    report, summary_ok = render(results, impls, skipped, latencies, scenarios, args, started, callgrind)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     with open(os.path.join(args.out, f"bench-{stamp}.json"), "w") as f:
-        json.dump({"machine": machine(), "started": started.isoformat(), "argv": sys.argv, "runs": results}, f, indent=1)
+        json.dump({"machine": machine(), "started": started.isoformat(), "argv": sys.argv, "runs": results,
+                   "callgrind": callgrind}, f, indent=1)
     with open(os.path.join(args.out, f"bench-{stamp}.md"), "w") as f:
         f.write(report)
     with open(os.path.join(args.out, "latest.md"), "w") as f:
@@ -497,11 +548,19 @@ def main():
     return 0 if summary_ok else 1
 
 
+def stripped(path):
+    try:
+        desc = subprocess.run(["file", "-b", path], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "strip state unknown"
+    return "not stripped" if "not stripped" in desc else ("stripped" if "stripped" in desc else "strip state unknown")
+
+
 def med(xs):
     return statistics.median(xs) if xs else None
 
 
-def render(results, impls, skipped, latencies, scenarios, args, started):
+def render(results, impls, skipped, latencies, scenarios, args, started, callgrind):
     m = machine()
     lines = []
     w = lines.append
@@ -636,7 +695,16 @@ def render(results, impls, skipped, latencies, scenarios, args, started):
             w(f"- peak RSS < 10 MiB: max over all our runs {peak / MiB:.2f} MiB ({worst['scenario']}, "
               f"{worst['latency_ms']:g} ms) → **{'met' if peak < 10 * MiB else 'MISSED'}**")
         if size is not None:
-            w(f"- binary < 4 MB: {size:,} bytes → **{'met' if size < 4_000_000 else 'MISSED'}**")
+            w(f"- binary < 4 MB stripped: {size:,} bytes, {stripped(args.binary or BINARY)} → "
+              f"**{'met' if size < 4_000_000 else 'MISSED'}**")
+        w("")
+    if callgrind:
+        w("## Instructions executed by our binary (callgrind, 0 ms latency, one run)")
+        w("")
+        w("| scenario | instructions |")
+        w("|---|---:|")
+        for sc, n in callgrind.items():
+            w(f"| {sc} | {n:,} |" if isinstance(n, int) else f"| {sc} | {n} |")
         w("")
     return "\n".join(lines) + "\n", all_ok
 
