@@ -8,7 +8,8 @@ Usage (normally started by bench/run.py, with the venv's python because it needs
                                                 [--max-lifetime 3600]
 
 It binds 127.0.0.1 only, on a free port unless --port is given, and prints one line
-`PORT <n>` on stdout once it is listening. It stops by itself after --idle-timeout seconds
+`PORT <n>` on stdout once it is listening; with --tls-cert/--tls-key it serves HTTPS.
+It stops by itself after --idle-timeout seconds
 without any request, after --max-lifetime seconds in all, or on POST /__shutdown.
 
 API (what GitHub serves; every one of these is counted and delayed by the latency):
@@ -40,7 +41,7 @@ import argparse
 import base64
 import json
 import re
-import socket
+import ssl
 import sys
 import threading
 import time
@@ -250,8 +251,11 @@ class Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # answers go out at once (no 40 ms delayed-ACK stalls)
     state: State = None  # set in main
     quiet = True
+    scheme = "http"
 
     def setup(self):
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.do_handshake()  # here, in the connection's thread, not in accept()
         super().setup()
         with self.state.lock:
             self.state.connections += 1
@@ -400,7 +404,7 @@ class Handler(BaseHTTPRequestHandler):
             chunk = [public_view(c) for c in items[(page - 1) * per_page: page * per_page]]
         last = max(1, -(-total // per_page))
         host = self.headers.get("Host") or f"127.0.0.1:{self.server.server_address[1]}"
-        base = f"http://{host}/orgs/{st.org}/private-registries?per_page={per_page}&page="
+        base = f"{self.scheme}://{host}/orgs/{st.org}/private-registries?per_page={per_page}&page="
         links = []
         if page < last:
             links.append(f'<{base}{page + 1}>; rel="next"')
@@ -526,6 +530,8 @@ def main(argv=None):
     ap.add_argument("--idle-timeout", type=float, default=300.0,
                     help="stop after this many seconds without a request")
     ap.add_argument("--max-lifetime", type=float, default=3600.0, help="stop after this many seconds")
+    ap.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate chain")
+    ap.add_argument("--tls-key", help="the certificate's PEM private key")
     ap.add_argument("--verbose", action="store_true", help="log every request on stderr")
     args = ap.parse_args(argv)
 
@@ -533,6 +539,12 @@ def main(argv=None):
     Handler.state = state
     Handler.quiet = not args.verbose
     httpd = Server(("127.0.0.1", args.port), Handler)
+    if args.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls_cert, args.tls_key)
+        ctx.set_alpn_protocols(["http/1.1"])
+        httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True, do_handshake_on_connect=False)
+        Handler.scheme = "https"
     port = httpd.server_address[1]
     started = time.monotonic()
 

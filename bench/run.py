@@ -44,6 +44,7 @@ import platform
 import re
 import shutil
 import signal
+import ssl
 import statistics
 import subprocess
 import sys
@@ -62,6 +63,7 @@ BINARY = os.path.join(ROOT, "target", "release", "private-registries")
 ORG = "bench-org"
 RUN_TIMEOUT = 120.0  # seconds allowed for one child run
 MiB = 1024 * 1024
+LOAD = {"start": 0.0}
 
 SCENARIOS = ["list-10", "set-rotate", "sync-create", "sync-rotate", "list-1000"]
 IMPLS = ["ours", "octokit", "python"]
@@ -162,20 +164,54 @@ def declared_inputs():
 # --------------------------------------------------------------------------------------------
 # the mock
 # --------------------------------------------------------------------------------------------
+def make_tls(dirpath):
+    """A throw-away CA and a certificate for 127.0.0.1 signed by it (openssl CLI); returns paths."""
+    os.makedirs(dirpath, exist_ok=True)
+    ca_key, ca, key, csr, crt = (os.path.join(dirpath, n) for n in
+                                 ("ca.key", "ca.pem", "server.key", "server.csr", "server.pem"))
+    ext = os.path.join(dirpath, "server.ext")
+    with open(ext, "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n"
+                "keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n")
+    q = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": True}
+    sh(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", ca_key, "-out", ca, "-days", "2", "-subj", "/CN=private-registries bench CA"], **q)
+    sh(["openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", key, "-out", csr, "-subj", "/CN=127.0.0.1"], **q)
+    sh(["openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
+        "-out", crt, "-days", "2", "-extfile", ext], **q)
+    # Python's requests trusts only REQUESTS_CA_BUNDLE when it is set: give it certifi's roots
+    # too, so that it loads as many as it does against api.github.com.
+    bundle = os.path.join(dirpath, "bundle.pem")
+    certifi = subprocess.run([VENV_PY, "-c", "import certifi; print(certifi.where())"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    with open(bundle, "w") as f:
+        f.write(open(certifi).read() + "\n" + open(ca).read())
+    return {"ca": ca, "cert": crt, "key": key, "bundle": bundle}
+
+
 class Mock:
-    def __init__(self, idle_timeout):
-        self.proc = subprocess.Popen(
-            [VENV_PY, os.path.join(BENCH, "mock_server.py"), "--seed", "0", "--org", ORG,
-             "--idle-timeout", str(idle_timeout), "--max-lifetime", "5400"],
-            stdout=subprocess.PIPE, text=True)
+    def __init__(self, idle_timeout, tls=None):
+        argv = [VENV_PY, os.path.join(BENCH, "mock_server.py"), "--seed", "0", "--org", ORG,
+                "--idle-timeout", str(idle_timeout), "--max-lifetime", "5400"]
+        if tls:
+            argv += ["--tls-cert", tls["cert"], "--tls-key", tls["key"]]
+        self.tls = tls
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
         m = re.match(r"PORT (\d+)", line or "")
         if not m:
             self.proc.kill()
             raise SystemExit(f"the mock did not start: {line!r}")
         self.port = int(m.group(1))
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)  # kept alive
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
+        self.conn = self._connect()  # kept alive: the control requests open no new connections
+
+    def _connect(self):
+        if self.tls:
+            ctx = ssl.create_default_context(cafile=self.tls["ca"])
+            return http.client.HTTPSConnection("127.0.0.1", self.port, timeout=30, context=ctx)
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
 
     def call(self, method, path, body=None):
         data = None if body is None else json.dumps(body).encode()
@@ -188,7 +224,7 @@ class Mock:
                 if attempt:
                     raise
                 self.conn.close()
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                self.conn = self._connect()
 
     def reset(self, seed, latency_ms):
         return self.call("POST", "/__reset", {"seed": seed, "latency_ms": latency_ms})
@@ -417,6 +453,22 @@ def fmt_req(requests):
 # --------------------------------------------------------------------------------------------
 # main
 # --------------------------------------------------------------------------------------------
+def cpu_busy(seconds=1.0):
+    """Fraction of all CPUs' time spent busy over `seconds` (from /proc/stat)."""
+    def sample():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        idle = v[3] + (v[4] if len(v) > 4 else 0)
+        return sum(v[:8]), idle
+    try:
+        t0, i0 = sample()
+        time.sleep(seconds)
+        t1, i1 = sample()
+    except (OSError, ValueError):
+        return 0.0
+    return 1 - (i1 - i0) / max(1, t1 - t0)
+
+
 def machine():
     cpu = "unknown"
     try:
@@ -454,6 +506,9 @@ def main():
     ap.add_argument("--impls", default=",".join(IMPLS), help="comma list of " + ", ".join(IMPLS))
     ap.add_argument("--no-build", action="store_true", help="use the existing target/release binary")
     ap.add_argument("--binary", help="benchmark this binary instead of building ours")
+    ap.add_argument("--tls", action="store_true",
+                    help="serve HTTPS (a throw-away CA: ours gets it as ca_certificate, node as "
+                         "NODE_EXTRA_CA_CERTS, requests as REQUESTS_CA_BUNDLE with certifi's roots)")
     ap.add_argument("--callgrind", action="store_true",
                     help="also count our binary's instructions per scenario with valgrind --tool=callgrind")
     ap.add_argument("--out", default=RESULTS, help="where the report and raw figures go (default bench/results)")
@@ -476,6 +531,7 @@ def main():
 
     started = datetime.now(timezone.utc)
     setup_venv()
+
     cmds, skipped = {}, {}
     if "ours" in impls:
         binary, why = build_ours(args.no_build, args.binary)
@@ -503,8 +559,15 @@ def main():
         base_env["INPUT_" + k.upper()] = v
     base_env.update({"INPUT_TOKEN": "ghp_benchmarkbenchmarkbenchmark0000", "INPUT_ORG": ORG})
 
-    mock = Mock(idle_timeout=120)
+    LOAD["start"] = cpu_busy()
+    if LOAD["start"] > 0.15:
+        log(f"!!! the CPUs are {LOAD['start'] * 100:.0f} % busy with other work: the figures will be inflated")
+    tls = make_tls(os.path.join(RESULTS, "tls")) if args.tls else None
+    mock = Mock(idle_timeout=120, tls=tls)
     base_env["INPUT_API_URL"] = mock.url
+    if tls:
+        base_env.update(INPUT_CA_CERTIFICATE=tls["ca"], NODE_EXTRA_CA_CERTS=tls["ca"],
+                        REQUESTS_CA_BUNDLE=tls["bundle"])
     results = []  # one dict per run
     callgrind = {}
     try:
@@ -570,6 +633,9 @@ def render(results, impls, skipped, latencies, scenarios, args, started, callgri
     w(f"- Tools: {m['rustc']}; node {m['node']}; {m['python']}")
     w(f"- Command: `{' '.join(['python3', 'bench/run.py'] + sys.argv[1:])}`")
     w(f"- Runs per cell: {args.runs} (median shown); the mock's state is reset before each run")
+    w(f"- Transport: {'HTTPS (TLS to the mock, a throw-away CA added to each client' + chr(39) + 's roots)' if args.tls else 'plain HTTP on loopback (no TLS handshake measured; see --tls)'}")
+    w(f"- CPU busy with other work in the second before the runs: {LOAD['start'] * 100:.0f} %, after them: "
+      f"{cpu_busy() * 100:.0f} % (the mock and the child share the {m['nproc']} cores: other work inflates every figure)")
     size = None
     if "ours" in impls:
         binary = args.binary or BINARY
