@@ -1,0 +1,488 @@
+//! Validated domain types: the enums of the API, names that go into URL paths, and secrets.
+//!
+//! Everything here is parsed once from a string and then trusted: a `ConfigName` can be put in
+//! a path, a `RegistryUrl` is absolute, a `Secret` never prints itself.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Declares a string enum with its wire spelling, `FromStr` naming the allowed values, and serde.
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident, $what:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every value, in the order the API documents them.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The spelling the API uses.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// The allowed values, comma separated, for error messages.
+            pub fn allowed() -> String {
+                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s.trim() {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(format!("unknown {} {:?}; allowed: {}", $what, shorten(s), Self::allowed())),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// What the step does.
+    Operation, "operation", {
+        List => "list",
+        Get => "get",
+        PublicKey => "public-key",
+        Create => "create",
+        Update => "update",
+        Set => "set",
+        Delete => "delete",
+        Sync => "sync",
+    }
+);
+
+string_enum!(
+    /// The package ecosystem of a registry, as the API spells it.
+    RegistryType, "registry type", {
+        MavenRepository => "maven_repository",
+        NugetFeed => "nuget_feed",
+        GoproxyServer => "goproxy_server",
+        NpmRegistry => "npm_registry",
+        RubygemsServer => "rubygems_server",
+        CargoRegistry => "cargo_registry",
+        ComposerRepository => "composer_repository",
+        DockerRegistry => "docker_registry",
+        GitSource => "git_source",
+        HelmRegistry => "helm_registry",
+        HexOrganization => "hex_organization",
+        HexRepository => "hex_repository",
+        PubRepository => "pub_repository",
+        PythonIndex => "python_index",
+        TerraformRegistry => "terraform_registry",
+    }
+);
+
+string_enum!(
+    /// How Dependabot authenticates to the registry.
+    AuthType, "auth type", {
+        Token => "token",
+        UsernamePassword => "username_password",
+        OidcAzure => "oidc_azure",
+        OidcAws => "oidc_aws",
+        OidcJfrog => "oidc_jfrog",
+        OidcCloudsmith => "oidc_cloudsmith",
+        OidcGcp => "oidc_gcp",
+    }
+);
+
+string_enum!(
+    /// Which repositories of the org may use the registry.
+    Visibility, "visibility", {
+        All => "all",
+        Private => "private",
+        Selected => "selected",
+    }
+);
+
+string_enum!(
+    /// The OIDC fields of the API; which auth type takes which is in [`AuthType::oidc_fields`].
+    OidcField, "oidc field", {
+        TenantId => "tenant_id",
+        ClientId => "client_id",
+        AwsRegion => "aws_region",
+        AccountId => "account_id",
+        RoleName => "role_name",
+        Domain => "domain",
+        DomainOwner => "domain_owner",
+        JfrogOidcProviderName => "jfrog_oidc_provider_name",
+        Audience => "audience",
+        IdentityMappingName => "identity_mapping_name",
+        Namespace => "namespace",
+        ServiceSlug => "service_slug",
+        ApiHost => "api_host",
+        WorkloadIdentityProvider => "workload_identity_provider",
+        ServiceAccount => "service_account",
+    }
+);
+
+impl AuthType {
+    /// OIDC auth types take no secret: GitHub exchanges a token with the provider itself.
+    pub fn is_oidc(self) -> bool {
+        !matches!(self, AuthType::Token | AuthType::UsernamePassword)
+    }
+
+    /// The OIDC fields this auth type takes: (required, optional), as the API documents them.
+    pub fn oidc_fields(self) -> (&'static [OidcField], &'static [OidcField]) {
+        use OidcField::*;
+        match self {
+            AuthType::Token | AuthType::UsernamePassword => (&[], &[]),
+            AuthType::OidcAzure => (&[TenantId, ClientId], &[]),
+            AuthType::OidcAws => (
+                &[AwsRegion, AccountId, RoleName, Domain, DomainOwner],
+                &[Audience],
+            ),
+            AuthType::OidcJfrog => (&[JfrogOidcProviderName], &[Audience, IdentityMappingName]),
+            AuthType::OidcCloudsmith => (&[Namespace, ServiceSlug, Audience], &[ApiHost]),
+            AuthType::OidcGcp => (&[WorkloadIdentityProvider], &[Audience, ServiceAccount]),
+        }
+    }
+
+    /// Whether this auth type accepts the given OIDC field.
+    pub fn takes(self, field: OidcField) -> bool {
+        let (required, optional) = self.oidc_fields();
+        required.contains(&field) || optional.contains(&field)
+    }
+
+    /// The auth types that accept a field, for error messages.
+    pub fn taking(field: OidcField) -> String {
+        AuthType::ALL
+            .iter()
+            .filter(|a| a.takes(field))
+            .map(|a| a.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Cuts user text quoted back in an error message to a readable length.
+pub fn shorten(s: &str) -> String {
+    const MAX: usize = 60;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(MAX).collect::<String>())
+    }
+}
+
+/// A value that must never be shown: a registry secret or the API token.
+///
+/// `Debug` and `Display` print `***`; the memory is overwritten when the value is dropped.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Self {
+        Secret(value)
+    }
+
+    /// The plain value, for sealing, masking and the `Authorization` header only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        // Overwrite the bytes in place before the allocation is freed. Writing zeros keeps the
+        // string valid UTF-8; `black_box` keeps the optimiser from eliding the dead writes.
+        let bytes = std::mem::take(&mut self.0).into_bytes();
+        let mut bytes = std::hint::black_box(bytes);
+        bytes.iter_mut().for_each(|b| *b = 0);
+        std::hint::black_box(&bytes);
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Defines a newtype over a validated string that goes into a URL path.
+macro_rules! path_name {
+    ($(#[$meta:meta])* $name:ident, $validate:path) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                $validate(s).map(|()| $name(s.to_string()))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+path_name!(
+    /// An organization login: letters, digits and single hyphens, at most 39 characters.
+    Org,
+    validate_org
+);
+path_name!(
+    /// A private registry configuration name as GitHub reports it: letters, digits, underscores.
+    ConfigName,
+    validate_config_name
+);
+path_name!(
+    /// A repository name: letters, digits, `.`, `-`, `_`, at most 100 characters, not `.` or `..`.
+    RepoName,
+    validate_repo_name
+);
+
+fn validate_org(s: &str) -> Result<(), String> {
+    let ok = !s.is_empty()
+        && s.len() <= 39
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--");
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{:?} is not an organization login; allowed: 1-39 letters, digits and single inner hyphens",
+            shorten(s)
+        ))
+    }
+}
+
+fn validate_config_name(s: &str) -> Result<(), String> {
+    let ok = !s.is_empty()
+        && s.len() <= 255
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !s.starts_with(|c: char| c.is_ascii_digit());
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{:?} is not a configuration name; allowed: letters, digits and underscores, not starting with a digit (e.g. NPM_REGISTRY_SECRET)",
+            shorten(s)
+        ))
+    }
+}
+
+fn validate_repo_name(s: &str) -> Result<(), String> {
+    let ok = !s.is_empty()
+        && s.len() <= 100
+        && s != "."
+        && s != ".."
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{:?} is not a repository name; allowed: 1-100 letters, digits, '.', '-' and '_' (the name only, without the owner)",
+            shorten(s)
+        ))
+    }
+}
+
+/// An absolute registry URL (`scheme://host…`), as given; compared through [`RegistryUrl::key`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegistryUrl(String);
+
+impl RegistryUrl {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The form two URLs are compared in: no trailing slashes, scheme and host lower case.
+    pub fn key(&self) -> String {
+        normalize_url(&self.0)
+    }
+}
+
+/// Normalises any URL string for matching; tolerant of what GitHub returns.
+pub fn normalize_url(url: &str) -> String {
+    let url = url.trim().trim_end_matches('/');
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let (host, path) = match rest.find(['/', '?', '#']) {
+                Some(i) => rest.split_at(i),
+                None => (rest, ""),
+            };
+            format!(
+                "{}://{}{}",
+                scheme.to_ascii_lowercase(),
+                host.to_ascii_lowercase(),
+                path
+            )
+        }
+        None => url.to_string(),
+    }
+}
+
+impl FromStr for RegistryUrl {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let bad = || {
+            format!(
+                "{:?} is not an absolute URL; allowed: scheme://host[/path], e.g. https://npm.pkg.github.com/",
+                shorten(s)
+            )
+        };
+        let (scheme, rest) = s.split_once("://").ok_or_else(bad)?;
+        let scheme_ok = scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        let host = host.rsplit('@').next().unwrap_or("");
+        let no_space = !s.chars().any(|c| c.is_whitespace() || c.is_control());
+        if scheme_ok && !host.is_empty() && no_space {
+            Ok(RegistryUrl(s.to_string()))
+        } else {
+            Err(bad())
+        }
+    }
+}
+
+/// Parses `true`/`false` (any case); anything else names the allowed values.
+pub fn parse_bool(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(format!(
+            "{:?} is not a boolean; allowed: true, false",
+            shorten(s)
+        )),
+    }
+}
+
+/// Splits a comma- or newline-separated list, dropping blanks.
+pub fn split_list(s: &str) -> impl Iterator<Item = &str> {
+    s.split([',', '\n', '\r'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_round_trip_and_name_allowed_values() {
+        for t in RegistryType::ALL {
+            assert_eq!(t.as_str().parse::<RegistryType>(), Ok(*t));
+        }
+        assert_eq!(RegistryType::ALL.len(), 15);
+        assert_eq!(AuthType::ALL.len(), 7);
+        let err = "npm".parse::<RegistryType>().unwrap_err();
+        assert!(
+            err.contains("npm_registry") && err.contains("terraform_registry"),
+            "{err}"
+        );
+        let err = "public".parse::<Visibility>().unwrap_err();
+        assert!(err.contains("all, private, selected"), "{err}");
+    }
+
+    #[test]
+    fn every_oidc_field_belongs_to_some_auth_type() {
+        for f in OidcField::ALL {
+            assert!(
+                !AuthType::taking(*f).is_empty(),
+                "{f} is taken by no auth type"
+            );
+        }
+        assert!(AuthType::OidcCloudsmith.takes(OidcField::Audience));
+        assert!(!AuthType::OidcAzure.takes(OidcField::Audience));
+        assert!(!AuthType::Token.is_oidc() && AuthType::OidcGcp.is_oidc());
+    }
+
+    #[test]
+    fn secret_never_prints() {
+        let s = Secret::new("hunter2".into());
+        assert_eq!(format!("{s:?} {s}"), "*** ***");
+        assert_eq!(format!("{:?}", Some(s.clone())), "Some(***)");
+        assert_eq!(s.expose(), "hunter2");
+    }
+
+    #[test]
+    fn path_names_reject_everything_that_could_leave_the_path() {
+        for bad in [
+            "", "a/b", "..", "a b", "a?b", "a#b", "a%2f", "-a", "a\n", "a--b",
+        ] {
+            assert!(bad.parse::<Org>().is_err(), "org {bad:?}");
+        }
+        assert!("my-org-1".parse::<Org>().is_ok());
+        for bad in [
+            "", "a/b", "..", "A B", "A?", "A#", "A%2F", "1ABC", "A-B", "A.B",
+        ] {
+            assert!(bad.parse::<ConfigName>().is_err(), "name {bad:?}");
+        }
+        assert!("NPM_REGISTRY_SECRET".parse::<ConfigName>().is_ok());
+        for bad in ["", "a/b", ".", "..", "a b", "a?", "a#", "a%2e", "o/../x"] {
+            assert!(bad.parse::<RepoName>().is_err(), "repo {bad:?}");
+        }
+        assert!("my.repo-name_2".parse::<RepoName>().is_ok());
+    }
+
+    #[test]
+    fn urls_must_be_absolute_and_compare_loosely() {
+        for bad in [
+            "npm.pkg.github.com",
+            "/path",
+            "https://",
+            "https:///x",
+            "ht tp://x",
+            "https://a b",
+        ] {
+            assert!(bad.parse::<RegistryUrl>().is_err(), "{bad:?}");
+        }
+        let a: RegistryUrl = "HTTPS://NPM.Example.com/Org/".parse().unwrap();
+        let b: RegistryUrl = "https://npm.example.com/Org".parse().unwrap();
+        assert_eq!(a.key(), b.key());
+        let c: RegistryUrl = "https://npm.example.com/org".parse().unwrap();
+        assert_ne!(a.key(), c.key(), "paths stay case-sensitive");
+    }
+
+    #[test]
+    fn booleans_and_lists() {
+        assert_eq!(parse_bool("TRUE"), Ok(true));
+        assert_eq!(parse_bool(" false "), Ok(false));
+        assert!(parse_bool("yes").unwrap_err().contains("true, false"));
+        assert_eq!(
+            split_list("a, b\nc,,\n").collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
+    }
+}
