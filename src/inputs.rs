@@ -682,6 +682,43 @@ mod tests {
     }
 
     #[test]
+    fn sync_parses_the_manifest_and_masks_its_secrets() {
+        let manifest = "- registry_type: npm_registry\n  url: https://n.example.com\n  secret_env: NPM_TOKEN\n  visibility: all\n- type: docker-registry\n  url: https://r.example.com\n  secret: 'lit: #1'\n  visibility: all\n";
+        let mut e = env(&[
+            ("operation", "sync"),
+            ("registries", manifest),
+            ("prune", "true"),
+        ]);
+        e.vars.insert("NPM_TOKEN".into(), "npm-value".into());
+        let masks: Vec<String> = values_to_mask(&e)
+            .iter()
+            .map(|s| s.expose().to_string())
+            .collect();
+        for want in ["ghp_token", "npm-value", "lit: #1"] {
+            assert!(masks.iter().any(|m| m == want), "{want} not in {masks:?}");
+        }
+        let i = Inputs::parse(&e).unwrap();
+        let Command::Sync { entries, prune } = &i.command else {
+            panic!("{:?}", i.command)
+        };
+        assert!(*prune);
+        assert_eq!(entries.len(), 2);
+        assert!(!format!("{i:?}").contains("npm-value"));
+
+        let e = errors(&[("operation", "sync"), ("url", "https://x")]);
+        assert!(e.contains("input `url`: not used by operation sync"), "{e}");
+        assert!(
+            e.contains("input `registries`: required by operation sync"),
+            "{e}"
+        );
+        let e = errors(&[("operation", "list"), ("prune", "true")]);
+        assert!(
+            e.contains("input `prune`: only used by operation sync"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn debug_of_inputs_shows_no_secret() {
         let i = Inputs::parse(&env(&[
             ("operation", "create"),
