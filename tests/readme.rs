@@ -41,22 +41,34 @@ fn documented(heading: &str) -> BTreeSet<String> {
 #[test]
 fn every_input_is_documented_and_every_documented_input_exists() {
     let declared = declared("inputs");
-    assert!(declared.len() > 30, "parsed too few inputs from action.yml: {declared:?}");
-    assert_eq!(declared, documented("Inputs"), "action.yml inputs vs README `## Inputs` table");
+    assert!(
+        declared.len() > 30,
+        "parsed too few inputs from action.yml: {declared:?}"
+    );
+    assert_eq!(
+        declared,
+        documented("Inputs"),
+        "action.yml inputs vs README `## Inputs` table"
+    );
 }
 
 #[test]
 fn every_output_is_documented_and_every_documented_output_exists() {
     let declared = declared("outputs");
     assert_eq!(declared.len(), 8, "{declared:?}");
-    assert_eq!(declared, documented("Outputs"), "action.yml outputs vs README `## Outputs` table");
+    assert_eq!(
+        declared,
+        documented("Outputs"),
+        "action.yml outputs vs README `## Outputs` table"
+    );
 }
 
 #[test]
 fn inputs_are_snake_case_as_docker_actions_need() {
     for name in declared("inputs") {
         assert!(
-            name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+            name.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
             "input {name:?}: hyphens and capitals break INPUT_* variables in Docker actions"
         );
     }
