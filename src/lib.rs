@@ -8,6 +8,7 @@ pub mod inputs;
 pub mod ops;
 pub mod outputs;
 pub mod registry;
+pub mod retry;
 pub mod types;
 
 use anyhow::Result;
