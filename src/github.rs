@@ -447,10 +447,10 @@ impl Client {
                 .duration_since(UNIX_EPOCH)
                 .unwrap_or_default();
             let wait = retry::rate_limit_wait(limit, &response.rate, now, *secondary_waits);
-            err.hint = Some(format!(
-                "{} (GitHub limits requests per token; see https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api)",
-                limit.describe()
-            ));
+            err.hint = Some(
+                "GitHub limits how fast and how much a token may request; see https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api"
+                    .to_string(),
+            );
             if wait > self.policy.max_wait {
                 return Step::Fail {
                     error: too_long(err, limit.describe(), wait),
@@ -506,7 +506,7 @@ impl Client {
     /// Says why and how long, then sleeps before attempt `next`.
     fn pause(&self, retry: &Retry, why: &str, next: u32) {
         notice(&format!(
-            "{why}; waiting {} before attempt {next} of {} (see docs/reliability.md)",
+            "{why}; waiting {} before attempt {next} of {}",
             retry::secs(retry.wait()),
             self.policy.max_attempts
         ));
