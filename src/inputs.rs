@@ -113,6 +113,30 @@ impl Drop for Raw {
     }
 }
 
+/// The registry inputs (the secret among them), cleared when dropped.
+struct Wiped(RawSpec);
+
+impl FromIterator<(String, String)> for Wiped {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
+        Wiped(iter.into_iter().collect())
+    }
+}
+
+impl std::ops::Deref for Wiped {
+    type Target = RawSpec;
+    fn deref(&self) -> &RawSpec {
+        &self.0
+    }
+}
+
+impl Drop for Wiped {
+    fn drop(&mut self) {
+        for value in self.0.values_mut() {
+            value.zeroize();
+        }
+    }
+}
+
 /// The base URL of the REST API: https, or http on a loopback host (local testing).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiUrl(String);
@@ -361,7 +385,7 @@ impl Inputs {
                 .ok()
         });
 
-        let spec_raw: RawSpec = raw
+        let spec_raw: Wiped = raw
             .rest
             .iter()
             .filter(|(k, _)| {
@@ -379,7 +403,7 @@ impl Inputs {
             })
             .filter(|(_, v)| !v.is_empty())
             .collect();
-        let spec = match RegistrySpec::parse(&spec_raw, &input) {
+        let spec = match RegistrySpec::parse(&spec_raw.0, &input) {
             Ok(spec) => Some(spec),
             Err(mut e) => {
                 errors.append(&mut e);
