@@ -104,6 +104,8 @@ pub struct Request {
     pub body: String,
     /// When it arrived, from the server's start.
     pub at: Duration,
+    /// When it arrived, by the wall clock (to compare with `x-ratelimit-reset`).
+    pub wall: SystemTime,
 }
 
 impl Request {
@@ -296,6 +298,7 @@ fn serve(
         let path = target.split('?').next().unwrap_or("").to_string();
         let reply = next_reply(state, &method, &path);
         let at = started.elapsed();
+        let wall = SystemTime::now();
         if let Reply::Reset = reply {
             lock(state).log.push(Request {
                 method,
@@ -303,6 +306,7 @@ fn serve(
                 headers: BTreeMap::new(),
                 body: String::new(),
                 at,
+                wall,
             });
             // The headers are still unread: closing now makes the kernel send a reset.
             drop(stream);
@@ -336,6 +340,7 @@ fn serve(
             headers,
             body,
             at,
+            wall,
         };
         lock(state).log.push(request.clone());
         let (status, headers, body) = match reply {
