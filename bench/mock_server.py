@@ -29,7 +29,8 @@ by the API, only by /__state) so the runner can check the right secret arrived.
 
 Control endpoints (not counted, never delayed):
     GET  /__stats      {"requests": {"GET list": n, ...}, "total": n, "connections": n,
-                        "seal_ok": n, "seal_fail": n, "errors": [..], "latency_ms": n}
+                        "seal_ok": n, "seal_fail": n, "errors": [..], "latency_ms": n,
+                        "mock_work_ms": time the mock spent on the API requests besides the latency}
     GET  /__state      {"configurations": [... with "secret" ...], "key_id": ...}
     POST /__reset      body {"seed": N, "latency_ms": L}: new state with N configurations,
                        counters zeroed (the key pair is kept)
@@ -108,8 +109,13 @@ class State:
         self.last_request = time.monotonic()
         self.reset(seed, latency_ms)
 
+    def add_work(self, seconds):
+        with self.lock:
+            self.work += seconds
+
     def reset_counters(self):
         with self.lock:
+            self.work = 0.0
             self.requests = {}
             self.total = 0
             self.seal_ok = 0
@@ -122,6 +128,7 @@ class State:
             self.latency = max(0.0, float(latency_ms)) / 1000.0
             self.configs = {}  # name -> configuration (insertion ordered, like GitHub's list)
             self.name_counters = {}
+            self.work = 0.0
             self.requests = {}
             self.total = 0
             self.seal_ok = 0
@@ -166,6 +173,7 @@ class State:
                 "seal_fail": self.seal_fail,
                 "errors": list(self.errors),
                 "latency_ms": round(self.latency * 1000, 3),
+                "mock_work_ms": round(self.work * 1000, 3),
                 "configurations": len(self.configs),
             }
 
@@ -313,12 +321,15 @@ class Handler(BaseHTTPRequestHandler):
 
         kind, status, obj, headers = self._api(method, path, parse_qs(split.query), raw)
         st.count(kind)
+        ready = time.monotonic()
         if st.latency:
             # the answer leaves `latency` after the request arrived, whatever our own work took
-            delay = received + st.latency - time.monotonic()
+            delay = received + st.latency - ready
             if delay > 0:
                 time.sleep(delay)
+        woke = time.monotonic()
         self._send(status, obj, headers)
+        st.add_work((ready - received) + (time.monotonic() - woke))
 
     def _control(self, method, path, raw):
         st = self.state

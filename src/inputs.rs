@@ -11,6 +11,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use zeroize::Zeroize;
 
+use crate::manifest::{self, Entry};
 use crate::registry::{RawSpec, RegistrySpec, SPEC_KEYS};
 use crate::types::{ConfigName, OidcField, Operation, Org, Secret, parse_bool, shorten};
 
@@ -230,7 +231,8 @@ pub enum Command {
         name: ConfigName,
     },
     Sync {
-        manifest: String,
+        /// Every entry of the `registries` manifest, validated (secrets resolved).
+        entries: Vec<Entry>,
         prune: bool,
     },
 }
@@ -250,15 +252,20 @@ impl Command {
     }
 }
 
-/// The values to `::add-mask::` before anything is printed: the token and the secret.
+/// The values to `::add-mask::` before anything is printed: the token, the secret, and the
+/// secrets of a `registries` manifest (literal `secret` values and the `secret_env` variables).
 ///
-/// Read straight from the environment so masking happens even when validation fails.
+/// Read straight from the environment, leniently, so masking happens even when validation fails.
 pub fn values_to_mask(env: &Env) -> Vec<Secret> {
-    ["INPUT_TOKEN", "INPUT_SECRET"]
+    let mut values: Vec<Secret> = ["INPUT_TOKEN", "INPUT_SECRET"]
         .iter()
         .filter_map(|k| env.get(k))
         .map(|v| Secret::new(v.to_string()))
-        .collect()
+        .collect();
+    if let Some(text) = env.get("INPUT_REGISTRIES") {
+        values.extend(manifest::secrets_to_mask(text, env));
+    }
+    values
 }
 
 fn input(key: &str) -> String {
@@ -492,8 +499,14 @@ impl Inputs {
                 if raw.name.is_some() {
                     errors.push(format!("{}: not used by operation sync; put names in the registries entries", input("name")));
                 }
-                match raw.registries.clone() {
-                    Some(manifest) => Some(Command::Sync { manifest, prune }),
+                match raw.registries.as_deref() {
+                    Some(text) => match manifest::parse(text, env) {
+                        Ok(entries) => Some(Command::Sync { entries, prune }),
+                        Err(mut problems) => {
+                            errors.append(&mut problems);
+                            None
+                        }
+                    },
                     None => {
                         errors.push(format!(
                             "{}: required by operation sync; a YAML or JSON list of registries",
@@ -717,6 +730,43 @@ mod tests {
             ("secret", "TOPSECRET"),
         ]);
         assert!(!e.contains("TOPSECRET"), "{e}");
+    }
+
+    #[test]
+    fn sync_parses_the_manifest_and_masks_its_secrets() {
+        let manifest = "- registry_type: npm_registry\n  url: https://n.example.com\n  secret_env: NPM_TOKEN\n  visibility: all\n- type: docker-registry\n  url: https://r.example.com\n  secret: 'lit: #1'\n  visibility: all\n";
+        let mut e = env(&[
+            ("operation", "sync"),
+            ("registries", manifest),
+            ("prune", "true"),
+        ]);
+        e.vars.insert("NPM_TOKEN".into(), "npm-value".into());
+        let masks: Vec<String> = values_to_mask(&e)
+            .iter()
+            .map(|s| s.expose().to_string())
+            .collect();
+        for want in ["ghp_token", "npm-value", "lit: #1"] {
+            assert!(masks.iter().any(|m| m == want), "{want} not in {masks:?}");
+        }
+        let i = Inputs::parse(&e).unwrap();
+        let Command::Sync { entries, prune } = &i.command else {
+            panic!("{:?}", i.command)
+        };
+        assert!(*prune);
+        assert_eq!(entries.len(), 2);
+        assert!(!format!("{i:?}").contains("npm-value"));
+
+        let e = errors(&[("operation", "sync"), ("url", "https://x")]);
+        assert!(e.contains("input `url`: not used by operation sync"), "{e}");
+        assert!(
+            e.contains("input `registries`: required by operation sync"),
+            "{e}"
+        );
+        let e = errors(&[("operation", "list"), ("prune", "true")]);
+        assert!(
+            e.contains("input `prune`: only used by operation sync"),
+            "{e}"
+        );
     }
 
     #[test]

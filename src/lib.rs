@@ -5,6 +5,7 @@
 pub mod crypto;
 pub mod github;
 pub mod inputs;
+pub mod manifest;
 pub mod ops;
 pub mod outputs;
 pub mod registry;

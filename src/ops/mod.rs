@@ -2,6 +2,7 @@
 //! caches, the `changes` record, and the summary tables).
 
 mod read;
+mod sync;
 mod write;
 
 use std::cell::{OnceCell, RefCell};
@@ -30,9 +31,7 @@ pub fn run(inputs: &Inputs, report: &mut Reporter) -> Result<()> {
         Command::Update { name, spec } => write::update(&ctx, name, spec, report),
         Command::Set { name, spec } => write::set(&ctx, name.as_ref(), spec, report),
         Command::Delete { name } => write::delete(&ctx, name, report),
-        Command::Sync { .. } => Err(anyhow::anyhow!(
-            "operation sync is not available in this build"
-        )),
+        Command::Sync { entries, prune } => sync::sync(&ctx, entries, *prune, report),
     }
 }
 
@@ -125,6 +124,9 @@ pub struct Change {
     pub outcome: Outcome,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// `sync`: the index of the manifest entry (none for a prune delete).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<usize>,
 }
 
 impl Change {
@@ -139,6 +141,7 @@ impl Change {
             fields,
             outcome: Outcome::Planned,
             error: None,
+            entry: None,
         }
     }
 }

@@ -7,11 +7,11 @@ use super::{Ctx, registries_table};
 use crate::outputs::{Reporter, table};
 use crate::types::ConfigName;
 
-/// `list`: every page (⌈n/per_page⌉ requests), or only `page` when given.
+/// `list`: only `page` (of `per_page`) when given, else every page, 100 a request (⌈n/100⌉).
 pub fn list(ctx: &Ctx, per_page: u32, page: Option<u32>, report: &mut Reporter) -> Result<()> {
     let listing = match page {
         Some(page) => ctx.client.list_page(per_page, page)?,
-        None => ctx.client.list_all_by(per_page)?,
+        None => ctx.client.list_all()?,
     };
     let shown = listing.configurations.len();
     report.text("result", "listed");

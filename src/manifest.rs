@@ -1,0 +1,801 @@
+//! The `registries` manifest of operation `sync`: a YAML (or JSON) list of entries, each turned
+//! into a validated [`Entry`] through [`RegistrySpec::parse`], like the single-registry inputs.
+//!
+//! Also accepts the spellings people copy from `dependabot.yml` (`type`, hyphenated keys and
+//! registry types, `git`). Nothing here ever quotes a secret: YAML syntax errors are reported by
+//! line, column and a generic reason only, since a pasted secret may be what broke the YAML.
+
+use std::collections::BTreeMap;
+
+use serde_norway::Value as Yaml;
+
+use crate::inputs::Env;
+use crate::registry::{RawSpec, RegistrySpec};
+use crate::types::{ConfigName, OidcField, Secret, shorten};
+
+/// The keys an entry takes besides the OIDC fields, in their canonical (API) spelling.
+const KEYS: &[&str] = &[
+    "name",
+    "registry_type",
+    "url",
+    "username",
+    "replaces_base",
+    "visibility",
+    "selected_repository_ids",
+    "selected_repositories",
+    "auth_type",
+    "secret",
+    "secret_env",
+];
+
+/// Keys whose value may be a list.
+const LIST_KEYS: &[&str] = &["selected_repository_ids", "selected_repositories"];
+
+/// `dependabot.yml` keys that hold a secret there (as `${{ secrets.X }}`); here that is
+/// `secret_env`. Their values are masked like secrets.
+const DEPENDABOT_SECRET_KEYS: &[&str] = &["password", "token", "key", "auth_key"];
+
+/// The most entries one manifest may hold (GitHub's own limit on configurations is far lower).
+const MAX_ENTRIES: usize = 1_000;
+
+/// One validated manifest entry.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Position in the list, from 0.
+    pub index: usize,
+    /// The configuration name to match, when given.
+    pub name: Option<ConfigName>,
+    /// What the configuration should look like; `secret` filled from `secret` or `secret_env`.
+    pub spec: RegistrySpec,
+}
+
+impl Entry {
+    /// `registries[2] (https://npm.example.com)`: how errors and the summary name the entry.
+    pub fn label(&self) -> String {
+        describe(
+            self.index,
+            self.spec.url.as_ref().map(|u| u.as_str()),
+            self.name.as_ref().map(ConfigName::as_str),
+        )
+    }
+}
+
+fn describe(index: usize, url: Option<&str>, name: Option<&str>) -> String {
+    match url.or(name) {
+        Some(what) => format!("registries[{index}] ({})", shorten(what)),
+        None => format!("registries[{index}]"),
+    }
+}
+
+/// The canonical spelling of a key: `-` → `_`, `type` → `registry_type`; `None` if unknown.
+fn canonical(key: &str) -> Option<&'static str> {
+    let k = key.trim().replace('-', "_");
+    if k == "type" {
+        return Some("registry_type");
+    }
+    KEYS.iter()
+        .copied()
+        .chain(OidcField::ALL.iter().map(|f| f.as_str()))
+        .find(|known| *known == k)
+}
+
+/// Why a key is unknown, with a suggestion when one is close.
+fn unknown_key(key: &str) -> String {
+    let k = key.trim().replace('-', "_").to_ascii_lowercase();
+    if DEPENDABOT_SECRET_KEYS.contains(&k.as_str()) {
+        return format!(
+            "unknown key; dependabot.yml's `{key}` holds the secret: here use `secret_env: VAR` (the step's env maps VAR to a secret), or `secret`"
+        );
+    }
+    let candidates = KEYS
+        .iter()
+        .copied()
+        .chain(["type"])
+        .chain(OidcField::ALL.iter().map(|f| f.as_str()));
+    let best = candidates
+        .map(|c| (edit_distance(&k, c), c))
+        .min_by_key(|(d, _)| *d);
+    match best {
+        Some((d, c)) if d <= 2 || (d <= 3 && k.len() >= 10) => {
+            format!("unknown key; did you mean `{c}`?")
+        }
+        _ => format!(
+            "unknown key; allowed: {}, and the OIDC fields ({})",
+            KEYS.join(", "),
+            OidcField::allowed()
+        ),
+    }
+}
+
+/// Levenshtein distance (on chars), for "did you mean".
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(cur).min(row[j])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// Parses the text into YAML values; the error never quotes the text.
+fn load(text: &str) -> Result<Yaml, String> {
+    serde_norway::from_str::<Yaml>(text).map_err(|e| {
+        let at = e
+            .location()
+            .map(|l| format!(" at line {}, column {}", l.line(), l.column()))
+            .unwrap_or_default();
+        format!(
+            "input `registries`: not valid YAML or JSON{at}: {} (the text is not shown, as it may hold a secret)",
+            generic_reason(&e.to_string())
+        )
+    })
+}
+
+/// The reason part of a YAML error, only when it cannot carry any of the text: libyaml's
+/// reasons are fixed phrases; anything quoting the input (serde's "invalid type: string
+/// \"…\"", duplicate keys) is replaced by a generic phrase.
+fn generic_reason(message: &str) -> String {
+    let reason = message.split(" at ").next().unwrap_or_default().trim();
+    if reason.contains("duplicate entry") {
+        return "a key appears twice in one mapping".into();
+    }
+    let plain = !reason.is_empty()
+        && reason
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || matches!(c, ' ' | ',' | '-'));
+    if plain {
+        reason.to_string()
+    } else {
+        "the YAML is malformed".into()
+    }
+}
+
+/// Parses and validates the whole manifest; every problem is reported, none quoting a secret.
+pub fn parse(text: &str, env: &Env) -> Result<Vec<Entry>, Vec<String>> {
+    let items = match load(text).map_err(|e| vec![e])? {
+        Yaml::Sequence(items) => items,
+        Yaml::Null => {
+            return Err(vec![
+                "input `registries`: holds no entries; give a YAML list (`- url: …`) or a JSON array"
+                    .into(),
+            ]);
+        }
+        Yaml::Mapping(m) if m.contains_key("registries") => {
+            return Err(vec![
+                "input `registries`: is a mapping with a `registries:` key; give the list itself (the entries, each starting with `- `)".into(),
+            ]);
+        }
+        Yaml::Mapping(_) => {
+            return Err(vec![
+                "input `registries`: is a mapping, not a list; start each entry with `- ` (a dependabot.yml `registries:` block maps labels to entries: make each entry a list item)".into(),
+            ]);
+        }
+        _ => {
+            return Err(vec![
+                "input `registries`: is a single value, not a list of entries".into(),
+            ]);
+        }
+    };
+    if items.is_empty() {
+        return Err(vec![
+            "input `registries`: the list is empty; nothing to sync (with prune it would delete every configuration; use operation delete for that)".into(),
+        ]);
+    }
+    if items.len() > MAX_ENTRIES {
+        return Err(vec![format!(
+            "input `registries`: {} entries; at most {MAX_ENTRIES}",
+            items.len()
+        )]);
+    }
+
+    let mut errors = Vec::new();
+    let mut entries = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        match parse_entry(index, item, env) {
+            Ok(entry) => entries.push(entry),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    check_duplicates(&entries, &mut errors);
+    if errors.is_empty() {
+        Ok(entries)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A scalar as the string the single inputs would carry; `None` for null.
+fn scalar(value: &Yaml) -> Result<Option<String>, &'static str> {
+    match value {
+        Yaml::Null => Ok(None),
+        Yaml::Bool(b) => Ok(Some(b.to_string())),
+        Yaml::Number(n) => Ok(Some(n.to_string())),
+        Yaml::String(s) => Ok(Some(s.clone())),
+        Yaml::Sequence(_) => Err("expected a single value, got a list"),
+        Yaml::Mapping(_) => {
+            Err("expected a single value, got a mapping (check the indentation of the next keys)")
+        }
+        Yaml::Tagged(_) => Err("YAML tags (`!…`) are not supported; quote the value"),
+    }
+}
+
+fn key_text(key: &Yaml) -> Option<String> {
+    match key {
+        Yaml::String(s) => Some(s.clone()),
+        Yaml::Bool(b) => Some(b.to_string()),
+        Yaml::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn parse_entry(index: usize, item: &Yaml, env: &Env) -> Result<Entry, Vec<String>> {
+    let Yaml::Mapping(map) = item else {
+        return Err(vec![format!(
+            "registries[{index}]: expected a mapping of keys (`url: …`, `registry_type: …`), got {}",
+            match item {
+                Yaml::Null => "nothing",
+                Yaml::Sequence(_) => "a list",
+                _ => "a single value",
+            }
+        )]);
+    };
+    let url_hint = map
+        .iter()
+        .find(|(k, _)| key_text(k).is_some_and(|k| k.trim() == "url"))
+        .and_then(|(_, v)| v.as_str())
+        .map(str::trim);
+    let name_hint = map.get("name").and_then(Yaml::as_str).map(str::trim);
+    let here = describe(index, url_hint, name_hint);
+
+    let mut errors = Vec::new();
+    // canonical key → (key as written, value)
+    let mut given: BTreeMap<&'static str, (String, String)> = BTreeMap::new();
+    for (key, value) in map {
+        let Some(written) = key_text(key) else {
+            errors.push(format!("{here}: keys must be plain words, like `url`"));
+            continue;
+        };
+        let Some(canon) = canonical(&written) else {
+            errors.push(format!("{here}: `{written}`: {}", unknown_key(&written)));
+            continue;
+        };
+        if let Some((first, _)) = given.get(canon) {
+            errors.push(format!(
+                "{here}: `{written}`: given twice (also as `{first}`); keep one"
+            ));
+            continue;
+        }
+        let text = if LIST_KEYS.contains(&canon) {
+            match value {
+                Yaml::Sequence(items) => {
+                    let mut parts = Vec::new();
+                    for item in items {
+                        match scalar(item) {
+                            Ok(Some(s)) => parts.push(s.trim().to_string()),
+                            Ok(None) => {}
+                            Err(why) => {
+                                errors.push(format!("{here}: `{written}`: list items: {why}"))
+                            }
+                        }
+                    }
+                    Some(parts.join("\n"))
+                }
+                other => match scalar(other) {
+                    Ok(v) => v,
+                    Err(why) => {
+                        errors.push(format!("{here}: `{written}`: {why}"));
+                        continue;
+                    }
+                },
+            }
+        } else if canon == "secret" {
+            match value {
+                Yaml::String(s) => Some(s.clone()),
+                Yaml::Null => None,
+                _ => {
+                    errors.push(format!(
+                        "{here}: `{written}`: must be a quoted string (YAML read it as another type); better, use `secret_env`"
+                    ));
+                    continue;
+                }
+            }
+        } else {
+            match scalar(value) {
+                Ok(v) => v.map(|s| s.trim().to_string()),
+                Err(why) => {
+                    errors.push(format!("{here}: `{written}`: {why}"));
+                    continue;
+                }
+            }
+        };
+        if let Some(text) = text.filter(|t| !t.is_empty()) {
+            given.insert(canon, (written, text));
+        }
+    }
+
+    let written = |canon: &str| -> String {
+        given
+            .get(canon)
+            .map_or_else(|| canon.to_string(), |(w, _)| w.clone())
+    };
+
+    let name = given.get("name").and_then(|(w, v)| {
+        v.parse::<ConfigName>()
+            .map_err(|e| errors.push(format!("{here}: `{w}`: {e}")))
+            .ok()
+    });
+
+    let mut raw: RawSpec = given
+        .iter()
+        .filter(|(k, _)| !matches!(**k, "name" | "secret_env" | "secret"))
+        .map(|(k, (_, v))| (k.to_string(), value_spelling(k, v)))
+        .collect();
+
+    // The label for RegistrySpec's messages: the key as written, secret_env for a secret it gave.
+    let mut secret_key = "secret".to_string();
+    match (given.get("secret"), given.get("secret_env")) {
+        (Some((s, _)), Some((e, _))) => errors.push(format!(
+            "{here}: `{s}` and `{e}`: give one of them; `{e}` (the name of an environment variable) keeps the secret out of the workflow file"
+        )),
+        (Some((_, value)), None) => {
+            raw.insert("secret".into(), value.clone());
+        }
+        (None, Some((w, var))) => {
+            secret_key = w.clone();
+            match secret_from_env(var, env) {
+                Ok(value) => {
+                    raw.insert("secret".into(), value);
+                }
+                Err(why) => errors.push(format!("{here}: `{w}`: {why}")),
+            }
+        }
+        (None, None) => {}
+    }
+
+    let label = |key: &str| -> String {
+        let shown = if key == "secret" {
+            secret_key.clone()
+        } else {
+            written(key)
+        };
+        format!("{here}: `{shown}`")
+    };
+    let spec = match RegistrySpec::parse(&raw, &label) {
+        Ok(spec) => Some(spec),
+        Err(mut e) => {
+            errors.append(&mut e);
+            None
+        }
+    };
+    if let Some(spec) = &spec
+        && !given.contains_key("name")
+        && spec.match_key().is_none()
+    {
+        let missing: Vec<&str> = ["registry_type", "url"]
+            .into_iter()
+            .filter(|k| !given.contains_key(k))
+            .collect();
+        if !missing.is_empty() {
+            errors.push(format!(
+                "{here}: `{}`: required without `name` (an entry is matched by name, or by registry_type and url, and created from them)",
+                missing.join("` and `")
+            ));
+        }
+    }
+    match spec {
+        Some(spec) if errors.is_empty() => Ok(Entry { index, name, spec }),
+        _ => Err(errors),
+    }
+}
+
+/// dependabot.yml spells registry types with hyphens and `git_source` as `git`; auth types are
+/// accepted with hyphens too.
+fn value_spelling(key: &str, value: &str) -> String {
+    match key {
+        "registry_type" if value == "git" => "git_source".into(),
+        "registry_type" | "auth_type" => value.replace('-', "_"),
+        _ => value.to_string(),
+    }
+}
+
+/// The value of `secret_env`'s variable; the error names the variable, never a value.
+fn secret_from_env(var: &str, env: &Env) -> Result<String, String> {
+    let valid = var.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        return Err(format!(
+            "{:?} is not an environment variable name; allowed: letters, digits and `_`, e.g. NPM_TOKEN",
+            shorten(var)
+        ));
+    }
+    if var.to_ascii_uppercase().starts_with("INPUT_") {
+        return Err(format!(
+            "{var} is one of the step's inputs, not a registry secret; map the secret in the step's env: (e.g. NPM_TOKEN: ${{{{ secrets.NPM_TOKEN }}}})"
+        ));
+    }
+    env.get(var).map(str::to_string).ok_or_else(|| {
+        format!(
+            "the environment variable {var} is unset or empty; set it in the step's env: ({var}: ${{{{ secrets.{var} }}}}) and check the secret exists and is available to this workflow"
+        )
+    })
+}
+
+/// Two entries may not aim at the same configuration: the same name, or the same registry type
+/// and URL when one of them has no name to tell it apart.
+fn check_duplicates(entries: &[Entry], errors: &mut Vec<String>) {
+    for (i, a) in entries.iter().enumerate() {
+        for b in &entries[..i] {
+            let same_name = match (&a.name, &b.name) {
+                (Some(x), Some(y)) => x.as_str().eq_ignore_ascii_case(y.as_str()),
+                _ => false,
+            };
+            if same_name {
+                errors.push(format!(
+                    "{}: `name`: {} is also the name of {}; list each configuration once",
+                    a.label(),
+                    a.name.as_ref().map_or("", ConfigName::as_str),
+                    b.label()
+                ));
+                continue;
+            }
+            let one_unnamed = a.name.is_none() || b.name.is_none();
+            if let (true, Some(ka), Some(kb)) =
+                (one_unnamed, a.spec.match_key(), b.spec.match_key())
+                && ka == kb
+            {
+                errors.push(format!(
+                    "{}: `url`: same registry_type and url as {}, and one of them has no name to tell them apart; list each configuration once (or give both a name)",
+                    a.label(),
+                    b.label()
+                ));
+            }
+        }
+    }
+}
+
+/// Every value in the manifest that is or may be a secret, found leniently (even when the
+/// manifest is not valid), for `::add-mask::` before anything is printed: `secret` values, the
+/// values of dependabot.yml's secret keys, and the values of the `secret_env` variables.
+pub fn secrets_to_mask(text: &str, env: &Env) -> Vec<Secret> {
+    let mut found: Vec<String> = Vec::new();
+    let is_secret_key = |k: &str| {
+        let k = k.trim().replace('-', "_").to_ascii_lowercase();
+        k == "secret" || DEPENDABOT_SECRET_KEYS.contains(&k.as_str())
+    };
+    let is_env_key = |k: &str| {
+        k.trim()
+            .replace('-', "_")
+            .eq_ignore_ascii_case("secret_env")
+    };
+    if let Ok(Yaml::Sequence(items)) = serde_norway::from_str::<Yaml>(text) {
+        for item in &items {
+            let Yaml::Mapping(map) = item else { continue };
+            for (k, v) in map {
+                let (Some(k), Some(v)) = (key_text(k), key_text(v)) else {
+                    continue;
+                };
+                if is_secret_key(&k) {
+                    found.push(v);
+                } else if is_env_key(&k)
+                    && let Some(value) = env.get(v.trim())
+                {
+                    found.push(value.to_string());
+                }
+            }
+        }
+    }
+    // Line by line too, for a manifest a secret made invalid: `secret: VALUE` as written,
+    // and without surrounding quotes.
+    for line in text.lines() {
+        let line = line.trim_start().trim_start_matches("- ").trim_start();
+        let line = line.trim_start_matches(['{', ',', ' ']);
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let key = key.trim().trim_matches(['"', '\'']);
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        if is_secret_key(key) {
+            found.push(value.to_string());
+            let unquoted = value
+                .trim_end_matches([',', '}'])
+                .trim()
+                .trim_matches(['"', '\'']);
+            found.push(unquoted.to_string());
+        } else if is_env_key(key) {
+            let var = value
+                .trim_end_matches([',', '}'])
+                .trim()
+                .trim_matches(['"', '\'']);
+            if let Some(value) = env.get(var) {
+                found.push(value.to_string());
+            }
+        }
+    }
+    let mut unique: Vec<String> = Vec::new();
+    for s in found {
+        if !s.trim().is_empty() && !unique.contains(&s) {
+            unique.push(s);
+        }
+    }
+    unique.into_iter().map(Secret::new).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{AuthType, RegistryType, Visibility};
+
+    fn env() -> Env {
+        Env::from_iter([("NPM_TOKEN", "npm-s3cr3t: #{|*}\nline2"), ("EMPTY", "")])
+    }
+
+    fn ok(text: &str) -> Vec<Entry> {
+        parse(text, &env()).unwrap_or_else(|e| panic!("{e:#?}"))
+    }
+
+    fn errors(text: &str) -> String {
+        parse(text, &env()).unwrap_err().join("\n")
+    }
+
+    #[test]
+    fn parses_yaml_with_both_secret_forms_and_lists() {
+        let entries = ok(r#"
+- name: NPM_SECRET
+  registry_type: npm_registry
+  url: https://npm.example.com/
+  secret_env: NPM_TOKEN
+  visibility: selected
+  selected_repositories: [web, api]
+  selected_repository_ids: [12, "13"]
+  replaces_base: true
+- registry_type: docker_registry
+  url: https://registry.example.com
+  secret: "literal"
+  visibility: all
+  replaces_base: "false"
+"#);
+        assert_eq!(entries.len(), 2);
+        let a = &entries[0];
+        assert_eq!(a.name.as_ref().map(ConfigName::as_str), Some("NPM_SECRET"));
+        assert_eq!(
+            a.spec.secret.as_ref().map(Secret::expose),
+            Some("npm-s3cr3t: #{|*}\nline2")
+        );
+        assert_eq!(a.spec.repository_ids, [12, 13]);
+        assert_eq!(a.spec.repository_names.len(), 2);
+        assert_eq!(a.spec.replaces_base, Some(true));
+        assert_eq!(a.label(), "registries[0] (https://npm.example.com/)");
+        let b = &entries[1];
+        assert_eq!(b.spec.secret.as_ref().map(Secret::expose), Some("literal"));
+        assert_eq!(b.spec.replaces_base, Some(false));
+        assert_eq!(b.spec.visibility, Some(Visibility::All));
+    }
+
+    #[test]
+    fn json_parses_too() {
+        let entries = ok(
+            "[\n\t{\"type\": \"npm-registry\", \"url\": \"https://n.example.com\", \"secret_env\": \"NPM_TOKEN\", \"visibility\": \"private\"}\n]",
+        );
+        assert_eq!(
+            entries[0].spec.registry_type,
+            Some(RegistryType::NpmRegistry)
+        );
+    }
+
+    #[test]
+    fn dependabot_spellings() {
+        let entries = ok(r#"
+- type: git
+  url: https://github.com/acme
+  secret-env: NPM_TOKEN
+  replaces-base: true
+  visibility: selected
+  selected-repositories: "web, api"
+- type: maven-repository
+  url: https://maven.example.com
+  auth-type: username-password
+  username: bot
+  secret_env: NPM_TOKEN
+  visibility: all
+- type: docker-registry
+  url: https://r.example.com
+  auth-type: oidc_aws
+  aws-region: eu-west-1
+  account-id: "123456789012"
+  role-name: r
+  domain: d
+  domain-owner: "123456789012"
+  visibility: all
+"#);
+        assert_eq!(entries[0].spec.registry_type, Some(RegistryType::GitSource));
+        assert_eq!(entries[0].spec.replaces_base, Some(true));
+        assert_eq!(entries[0].spec.repository_names.len(), 2);
+        assert_eq!(
+            entries[1].spec.registry_type,
+            Some(RegistryType::MavenRepository)
+        );
+        assert_eq!(entries[1].spec.auth_type, Some(AuthType::UsernamePassword));
+        assert_eq!(entries[2].spec.oidc.len(), 5);
+        assert!(
+            entries[2]
+                .spec
+                .creation_problems(&|k| k.to_string())
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_close_one() {
+        let e = errors(
+            "- url: https://a.example.com\n  registry_typ: npm_registry\n  visiblity: all\n  password: hunter2\n  colour: red\n",
+        );
+        assert!(
+            e.contains("registries[0] (https://a.example.com): `registry_typ`: unknown key; did you mean `registry_type`?"),
+            "{e}"
+        );
+        assert!(
+            e.contains("`visiblity`: unknown key; did you mean `visibility`?"),
+            "{e}"
+        );
+        assert!(
+            e.contains("`password`: unknown key; dependabot.yml's `password` holds the secret"),
+            "{e}"
+        );
+        assert!(
+            e.contains("`colour`: unknown key; allowed: name, registry_type"),
+            "{e}"
+        );
+        assert!(!e.contains("hunter2"), "{e}");
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_entry_and_key() {
+        let e = errors(
+            r#"
+- registry_type: npm
+  url: https://a.example.com
+  visibility: public
+  secret: x
+  secret_env: NPM_TOKEN
+- registry_type: npm_registry
+  url: https://b.example.com
+  secret_env: MISSING_VAR
+  replaces-base: maybe
+- registry_type: npm_registry
+  url: https://c.example.com
+  secret_env: EMPTY
+- visibility: all
+- name: X
+  url: https://e.example.com
+- name: x
+  url: https://f.example.com
+- registry_type: npm_registry
+  url: https://g.example.com
+  visibility: all
+  secret: s
+- registry_type: npm_registry
+  url: HTTPS://G.example.com/
+"#,
+        );
+        for want in [
+            "registries[0] (https://a.example.com): `registry_type`: unknown registry type \"npm\"",
+            "registries[0] (https://a.example.com): `visibility`: unknown visibility \"public\"",
+            "registries[0] (https://a.example.com): `secret` and `secret_env`: give one of them",
+            "registries[1] (https://b.example.com): `secret_env`: the environment variable MISSING_VAR is unset or empty",
+            "registries[1] (https://b.example.com): `replaces-base`: \"maybe\" is not a boolean",
+            "registries[2] (https://c.example.com): `secret_env`: the environment variable EMPTY is unset or empty",
+            "registries[3]: `registry_type` and `url`: required without `name`",
+            "registries[5] (https://f.example.com): `name`: x is also the name of registries[4] (https://e.example.com)",
+            "registries[7] (HTTPS://G.example.com/): `url`: same registry_type and url as registries[6]",
+        ] {
+            assert!(e.contains(want), "missing {want:?} in:\n{e}");
+        }
+    }
+
+    #[test]
+    fn value_shapes() {
+        let e = errors(
+            "- url: [https://a.example.com]\n  registry_type: npm_registry\n- url: https://b.example.com\n  registry_type: npm_registry\n  secret: 12345\n  visibility: !custom all\n",
+        );
+        assert!(
+            e.contains("registries[0]: `url`: expected a single value, got a list"),
+            "{e}"
+        );
+        assert!(e.contains("`secret`: must be a quoted string"), "{e}");
+        assert!(!e.contains("12345"), "{e}");
+        assert!(e.contains("`visibility`: YAML tags"), "{e}");
+        assert!(errors("- just a string\n").contains("registries[0]: expected a mapping"));
+        assert!(errors("[]").contains("the list is empty"));
+        assert!(errors("# nothing\n").contains("holds no entries"));
+        assert!(errors("registries:\n  - url: x\n").contains("give the list itself"));
+        assert!(errors("npm:\n  type: npm-registry\n").contains("is a mapping, not a list"));
+        let e = errors("- url: https://a\n  url: https://b\n");
+        assert!(e.contains("a key appears twice"), "{e}");
+        let e = errors("- url: https://a\n  type: npm_registry\n  registry_type: npm_registry\n");
+        assert!(
+            e.contains("given twice (also as `registry_type`)")
+                || e.contains("given twice (also as `type`)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_show_place_not_text() {
+        // An unquoted secret with YAML-hostile characters breaks the YAML.
+        let text = "- url: https://a.example.com\n  secret: ab: {cd|*ef\n";
+        let e = errors(text);
+        assert!(
+            e.contains("not valid YAML or JSON at line 2, column"),
+            "{e}"
+        );
+        for part in ["ab", "{cd", "*ef"] {
+            assert!(!e.contains(part), "{part} in {e}");
+        }
+        let masks: Vec<String> = secrets_to_mask(text, &env())
+            .iter()
+            .map(|s| s.expose().to_string())
+            .collect();
+        assert!(masks.contains(&"ab: {cd|*ef".to_string()), "{masks:?}");
+    }
+
+    #[test]
+    fn masks_literals_dependabot_keys_and_env_values() {
+        let text = "- secret: \"lit1\"\n  url: https://a\n- password: lit2\n- secret_env: NPM_TOKEN\n- { secret: 'lit3', url: x }\n";
+        let masks: Vec<String> = secrets_to_mask(text, &env())
+            .iter()
+            .map(|s| s.expose().to_string())
+            .collect();
+        for want in ["lit1", "lit2", "lit3", "npm-s3cr3t: #{|*}\nline2"] {
+            assert!(masks.iter().any(|m| m == want), "{want} not in {masks:?}");
+        }
+        assert!(!masks.iter().any(|m| m == "https://a"), "{masks:?}");
+    }
+
+    #[test]
+    fn secret_env_names_are_checked() {
+        let e = errors(
+            "- url: https://a\n  registry_type: npm_registry\n  secret_env: INPUT_TOKEN\n- url: https://b\n  registry_type: npm_registry\n  secret_env: \"A B\"\n",
+        );
+        assert!(
+            e.contains("`secret_env`: INPUT_TOKEN is one of the step's inputs"),
+            "{e}"
+        );
+        assert!(
+            e.contains("\"A B\" is not an environment variable name"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn oidc_entry_with_secret_env_names_secret_env() {
+        let e = errors(
+            "- url: https://a\n  registry_type: npm_registry\n  auth_type: oidc_azure\n  secret_env: NPM_TOKEN\n",
+        );
+        assert!(
+            e.contains(
+                "registries[0] (https://a): `secret_env`: not allowed with auth_type oidc_azure"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn edit_distance_works() {
+        assert_eq!(edit_distance("visiblity", "visibility"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

@@ -1,0 +1,75 @@
+//! Keeps README.md's input and output tables in step with action.yml, both ways.
+
+use std::collections::BTreeSet;
+
+const ACTION: &str = include_str!("../action.yml");
+const README: &str = include_str!("../README.md");
+
+/// Names declared under a top-level `section:` of action.yml (two-space-indented keys).
+fn declared(section: &str) -> BTreeSet<String> {
+    let mut inside = false;
+    let mut names = BTreeSet::new();
+    for line in ACTION.lines() {
+        if !line.starts_with(' ') && !line.is_empty() {
+            inside = line == format!("{section}:");
+            continue;
+        }
+        if let Some(key) = line.strip_prefix("  ").and_then(|l| l.strip_suffix(':'))
+            && inside
+            && !key.starts_with(' ')
+        {
+            names.insert(key.to_string());
+        }
+    }
+    names
+}
+
+/// Names in the first column of the table under README's `## heading`.
+fn documented(heading: &str) -> BTreeSet<String> {
+    let start = README
+        .find(&format!("\n## {heading}\n"))
+        .unwrap_or_else(|| panic!("README has no `## {heading}` section"));
+    let section = &README[start + heading.len() + 5..];
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    section
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split_once('`').map(|(name, _)| name.to_string()))
+        .collect()
+}
+
+#[test]
+fn every_input_is_documented_and_every_documented_input_exists() {
+    let declared = declared("inputs");
+    assert!(
+        declared.len() > 30,
+        "parsed too few inputs from action.yml: {declared:?}"
+    );
+    assert_eq!(
+        declared,
+        documented("Inputs"),
+        "action.yml inputs vs README `## Inputs` table"
+    );
+}
+
+#[test]
+fn every_output_is_documented_and_every_documented_output_exists() {
+    let declared = declared("outputs");
+    assert_eq!(declared.len(), 8, "{declared:?}");
+    assert_eq!(
+        declared,
+        documented("Outputs"),
+        "action.yml outputs vs README `## Outputs` table"
+    );
+}
+
+#[test]
+fn inputs_are_snake_case_as_docker_actions_need() {
+    for name in declared("inputs") {
+        assert!(
+            name.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+            "input {name:?}: hyphens and capitals break INPUT_* variables in Docker actions"
+        );
+    }
+}
