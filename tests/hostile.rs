@@ -390,6 +390,17 @@ fn with_secret(server: &FaultServer, op: &str) -> Action {
         .input("secret", SECRET)
 }
 
+/// `sync` updating NPM (secret from `secret_env`) and creating a docker registry; `extra` is
+/// appended to the manifest.
+fn sync(server: &FaultServer, extra: &str) -> Action {
+    let manifest = format!(
+        "- registry_type: npm_registry\n  url: https://npm.example.com\n  secret_env: SYNC_SECRET\n- registry_type: docker_registry\n  url: https://registry.example.com\n  visibility: private\n  secret_env: SYNC_SECRET\n{extra}"
+    );
+    base(server, "sync")
+        .input("registries", &manifest)
+        .env("SYNC_SECRET", SECRET)
+}
+
 fn leak_cases() -> Vec<Case> {
     vec![
         ("list ok", |s| base(s, "list")),
@@ -500,6 +511,29 @@ fn leak_cases() -> Vec<Case> {
             );
             base(s, "delete").input("name", "NPM")
         }),
+        ("sync ok", |s| sync(s, "")),
+        ("sync lost create answer", |s| {
+            s.script("POST", LIST, [Reply::ApplyThen(502)]);
+            sync(s, "")
+        }),
+        ("sync PATCH 500 persistent", |s| {
+            s.script(
+                "PATCH",
+                &format!("{LIST}/NPM"),
+                vec![Reply::status(500, "boom"); 4],
+            );
+            sync(s, "")
+        }),
+        ("sync 401", |s| {
+            s.script("GET", LIST, [Reply::status(401, "Bad credentials")]);
+            sync(s, "")
+        }),
+        ("sync bad manifest", |s| {
+            sync(
+                s,
+                "- registry_type: npm\n  secret: inline-secret-is-refused\n",
+            )
+        }),
         ("bad input: unknown type", |s| {
             with_secret(s, "create").input("registry_type", "npm")
         }),
@@ -554,7 +588,7 @@ fn no_run_leaks_the_token_or_the_secret() {
             out.dump()
         );
         assert!(!out.stderr.contains("panicked"), "{label}\n{}", out.dump());
-        out.assert_no_leak(&[TOKEN, SECRET]);
+        out.assert_no_leak(&[TOKEN, SECRET, "inline-secret-is-refused"]);
         assert_no_forged_commands(out);
         for s in sent {
             assert!(!s.contains(SECRET), "{label}: sent the plain secret: {s}");

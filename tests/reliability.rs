@@ -362,6 +362,28 @@ fn set_rotation_with_a_lost_create_answer_creates_once() {
 }
 
 #[test]
+fn sync_with_a_lost_create_answer_creates_once() {
+    let server = FaultServer::start();
+    server.script("POST", LIST, [Reply::ApplyThen(502)]);
+    let manifest = "- registry_type: docker_registry\n  url: https://registry.example.com\n  visibility: private\n  secret_env: DOCKER_TOKEN\n";
+    let run = || {
+        Action::new(server.url())
+            .input("operation", "sync")
+            .input("registries", manifest)
+            .env("DOCKER_TOKEN", "s3cr3t-value")
+            .run()
+    };
+    let out = run();
+    out.assert_success();
+    assert_eq!(server.configs().len(), 1);
+    assert_eq!(count(&server.lines(), &format!("POST {LIST}")), 1);
+    // The next scheduled run finds it: nothing is created again.
+    run().assert_success();
+    assert_eq!(server.configs().len(), 1);
+    assert_eq!(count(&server.lines(), &format!("POST {LIST}")), 1);
+}
+
+#[test]
 fn create_that_keeps_failing_is_never_duplicated_and_says_so() {
     let server = FaultServer::start();
     server.script("POST", LIST, vec![Reply::html(500); 4]);
