@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Deserialize;
+use zeroize::Zeroize;
 
 use crate::manifest::{self, Entry};
 use crate::registry::{RawSpec, RegistrySpec, SPEC_KEYS};
@@ -54,6 +55,15 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Env {
     }
 }
 
+impl Drop for Env {
+    fn drop(&mut self) {
+        // The snapshot holds the token and the secret: clear them like `Secret` does.
+        for value in self.vars.values_mut() {
+            value.zeroize();
+        }
+    }
+}
+
 impl fmt::Debug for Env {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Values may be secrets; only the names are ever shown.
@@ -92,6 +102,40 @@ struct Raw {
     /// Every other input, including the registry keys, read through [`SPEC_KEYS`].
     #[serde(flatten)]
     rest: BTreeMap<String, String>,
+}
+
+impl Drop for Raw {
+    fn drop(&mut self) {
+        self.token.zeroize();
+        // `rest` holds `secret`.
+        for value in self.rest.values_mut() {
+            value.zeroize();
+        }
+    }
+}
+
+/// The registry inputs (the secret among them), cleared when dropped.
+struct Wiped(RawSpec);
+
+impl FromIterator<(String, String)> for Wiped {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
+        Wiped(iter.into_iter().collect())
+    }
+}
+
+impl std::ops::Deref for Wiped {
+    type Target = RawSpec;
+    fn deref(&self) -> &RawSpec {
+        &self.0
+    }
+}
+
+impl Drop for Wiped {
+    fn drop(&mut self) {
+        for value in self.0.values_mut() {
+            value.zeroize();
+        }
+    }
 }
 
 /// The base URL of the REST API: https, or http on a loopback host (local testing).
@@ -348,7 +392,7 @@ impl Inputs {
                 .ok()
         });
 
-        let spec_raw: RawSpec = raw
+        let spec_raw: Wiped = raw
             .rest
             .iter()
             .filter(|(k, _)| {
@@ -366,7 +410,7 @@ impl Inputs {
             })
             .filter(|(_, v)| !v.is_empty())
             .collect();
-        let spec = match RegistrySpec::parse(&spec_raw, &input) {
+        let spec = match RegistrySpec::parse(&spec_raw.0, &input) {
             Ok(spec) => Some(spec),
             Err(mut e) => {
                 errors.append(&mut e);
@@ -520,9 +564,16 @@ impl Inputs {
     }
 }
 
-/// `ca_certificate` is PEM text, or a path to a PEM file (relative to `GITHUB_WORKSPACE`).
+/// `ca_certificate` is PEM text, or a path to a PEM file (relative to `GITHUB_WORKSPACE`);
+/// either way every certificate in it must parse, so a bad one fails before any request.
 fn read_ca_certificate(value: &str, env: &Env) -> Result<String, String> {
-    if value.contains("-----BEGIN CERTIFICATE-----") {
+    let text = read_ca_text(value, env)?;
+    crate::github::extra_roots(&text)?;
+    Ok(text)
+}
+
+fn read_ca_text(value: &str, env: &Env) -> Result<String, String> {
+    if value.contains("-----BEGIN ") {
         return Ok(value.to_string());
     }
     let path = PathBuf::from(value.trim());

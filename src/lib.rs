@@ -9,6 +9,7 @@ pub mod manifest;
 pub mod ops;
 pub mod outputs;
 pub mod registry;
+pub mod retry;
 pub mod types;
 
 use anyhow::Result;

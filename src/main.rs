@@ -8,6 +8,20 @@ use private_registries::inputs::{Env, InputError};
 use private_registries::outputs;
 
 fn main() -> ExitCode {
+    // A bug must still fail the step visibly, also with `panic = "abort"` (the hook runs before
+    // the abort): an `::error` annotation naming the place, then Rust's usual report on stderr.
+    // No secret can be in the message: `Secret` prints `***` and secrets are never formatted.
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        outputs::error(&format!(
+            "internal error{place}; this is a bug, please report it (nothing after this point was done)"
+        ));
+        report(info);
+    }));
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         None => {}

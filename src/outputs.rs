@@ -75,13 +75,21 @@ pub fn notice(message: &str) {
 }
 
 /// A plain log line, made safe: it can never be read as a workflow command.
+///
+/// The runner trims leading white space before it looks for `::` (and the old `##[` form), so
+/// an indent is not enough: such lines get a visible `> ` in front.
 pub fn log(message: &str) {
-    for line in message.lines() {
-        if line.trim_start().starts_with("::") {
-            print_line(&format!(" {line}"));
-        } else {
-            print_line(line);
-        }
+    for line in message.split(['\n', '\r']) {
+        print_line(&safe_log_line(line));
+    }
+}
+
+fn safe_log_line(line: &str) -> String {
+    let t = line.trim_start();
+    if t.starts_with("::") || t.starts_with("##[") {
+        format!("> {line}")
+    } else {
+        line.to_string()
     }
 }
 
@@ -241,6 +249,16 @@ mod tests {
             "a%25b%0D%0A::set-output name=x::y"
         );
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+
+    #[test]
+    fn log_lines_cannot_be_workflow_commands() {
+        assert_eq!(
+            safe_log_line("  ::set-output name=a::b"),
+            ">   ::set-output name=a::b"
+        );
+        assert_eq!(safe_log_line("##[error]x"), "> ##[error]x");
+        assert_eq!(safe_log_line("plain :: text"), "plain :: text");
     }
 
     #[test]

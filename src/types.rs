@@ -6,6 +6,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use zeroize::Zeroize;
+
 /// Declares a string enum with its wire spelling, `FromStr` naming the allowed values, and serde.
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident, $what:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
@@ -181,7 +183,7 @@ pub fn shorten(s: &str) -> String {
 
 /// A value that must never be shown: a registry secret or the API token.
 ///
-/// `Debug` and `Display` print `***`; the memory is overwritten when the value is dropped.
+/// `Debug` and `Display` print `***`; the memory is zeroized when the value is dropped.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
@@ -198,12 +200,9 @@ impl Secret {
 
 impl Drop for Secret {
     fn drop(&mut self) {
-        // Overwrite the bytes in place before the allocation is freed. Writing zeros keeps the
-        // string valid UTF-8; `black_box` keeps the optimiser from eliding the dead writes.
-        let bytes = std::mem::take(&mut self.0).into_bytes();
-        let mut bytes = std::hint::black_box(bytes);
-        bytes.iter_mut().for_each(|b| *b = 0);
-        std::hint::black_box(&bytes);
+        // zeroize writes through volatile stores behind a compiler fence and clears the whole
+        // capacity, which a plain loop over the bytes does not promise.
+        self.0.zeroize();
     }
 }
 

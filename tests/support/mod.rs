@@ -7,9 +7,11 @@
 // Each test binary compiles this module and uses only part of it.
 #![allow(dead_code)]
 
+pub mod faults;
 pub mod file_commands;
 pub mod gh;
 pub mod openapi;
+pub mod tls;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
