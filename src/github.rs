@@ -279,7 +279,12 @@ impl Client {
                     "PATCH" => self.agent.patch(&url),
                     _ => return Err(internal(format!("internal: {method} cannot carry a body"))),
                 };
-                req.header("Authorization", auth.as_str())
+                // Writes never follow a redirect: GitHub does not redirect them, and a
+                // redirected POST could be replayed elsewhere or turned into a GET.
+                req.config()
+                    .max_redirects(0)
+                    .build()
+                    .header("Authorization", auth.as_str())
                     .header("X-GitHub-Api-Version", "2022-11-28")
                     .content_type("application/json")
                     .send(data)
@@ -287,7 +292,7 @@ impl Client {
             None => {
                 let req = match method {
                     "GET" => self.agent.get(&url),
-                    "DELETE" => self.agent.delete(&url),
+                    "DELETE" => self.agent.delete(&url).config().max_redirects(0).build(),
                     _ => return Err(internal(format!("internal: {method} needs a body"))),
                 };
                 req.header("Authorization", auth.as_str())

@@ -606,3 +606,48 @@ fn no_run_leaks_the_token_or_the_secret() {
         "{successes} ok, {failures} failed"
     );
 }
+
+#[test]
+fn writes_never_follow_a_redirect() {
+    let server = FaultServer::start();
+    server.seed(config("NPM", "npm_registry", "https://npm.example.com/"));
+    let elsewhere = format!("{}/orgs/other/private-registries/NPM", server.url());
+    server.script(
+        "PATCH",
+        &format!("{LIST}/NPM"),
+        [Reply::status(307, "Temporary Redirect").header("location", &elsewhere)],
+    );
+    server.script(
+        "DELETE",
+        &format!("{LIST}/NPM"),
+        [Reply::status(308, "Permanent Redirect").header("location", &elsewhere)],
+    );
+    let out = Action::new(server.url())
+        .input("operation", "update")
+        .input("name", "NPM")
+        .input("replaces_base", "true")
+        .run();
+    out.assert_failure();
+    out.assert_mentions(&["PATCH /orgs/acme/private-registries/NPM answered 307"]);
+    let out = Action::new(server.url())
+        .input("operation", "delete")
+        .input("name", "NPM")
+        .run();
+    out.assert_failure();
+    out.assert_mentions(&["DELETE /orgs/acme/private-registries/NPM answered 308"]);
+    let lines = server.lines();
+    assert!(
+        lines.iter().all(|l| !l.contains("/orgs/other/")),
+        "a write followed a redirect: {lines:?}"
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("PATCH")).count(),
+        1,
+        "{lines:?}"
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("DELETE")).count(),
+        1,
+        "{lines:?}"
+    );
+}
