@@ -519,10 +519,46 @@ def calibrate(mock, lat, n=22, runs=5):
     return statistics.median(times)
 
 
+def build_profiling_binary():
+    """Our binary built as in release but with symbols and line tables (same code, names for
+    callgrind_annotate), in its own target dir under bench/results/. None if the build fails."""
+    target = os.path.join(RESULTS, "target-prof")
+    env = dict(os.environ, CARGO_TARGET_DIR=target, CARGO_PROFILE_RELEASE_STRIP="false",
+               CARGO_PROFILE_RELEASE_DEBUG="line-tables-only")
+    cmd = ["cargo", "build", "--release"]
+    if os.path.exists(os.path.join(ROOT, "Cargo.lock")):
+        cmd.append("--locked")
+    if sh(cmd, env=env, timeout=590).returncode != 0:
+        return None
+    return os.path.join(target, "release", "private-registries")
+
+
+def top_functions(path, n=6):
+    """The n functions with the most instructions (self cost) in a callgrind output."""
+    try:
+        text = subprocess.run(["callgrind_annotate", path], capture_output=True, text=True, timeout=120).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    rows = []
+    for line in text.splitlines():
+        m = re.match(r"^\s*([\d,]+) \(\s*([\d.]+)%\)\s+(.+?)(?: \[.*\])?$", line)
+        if m and "PROGRAM TOTALS" not in line:
+            name = re.sub(r"^[^:]*:", "", m.group(3)) if not m.group(3).startswith("???") else m.group(3)
+            rows.append((float(m.group(2)), name[:110]))
+        if len(rows) >= n:
+            break
+    return rows
+
+
 def run_callgrind(mock, base_env, argv, scenarios):
     """Instructions executed by our binary per scenario (0 ms latency), counted by callgrind:
     stable on a noisy machine, unlike wall time. Returns {scenario: instructions or error}."""
     out = {}
+    prof = build_profiling_binary()
+    if prof:
+        argv = [prof]
+    else:
+        log("!!! --callgrind: the build with symbols failed; counting the stripped binary")
     if not shutil.which("valgrind"):
         log("!!! --callgrind: valgrind is not installed (apt-get install valgrind)")
         return out
@@ -539,6 +575,8 @@ def run_callgrind(mock, base_env, argv, scenarios):
                     if line.startswith(("totals:", "summary:")):
                         total = int(line.split()[1])
             out[step] = total if total is not None else f"failed (exit {r['exit']})"
+            if total is not None:
+                out[step + " top"] = top_functions(path)
             log(f"[callgrind] {step}: {out[step]}")
             if r["exit"] != 0:
                 break
@@ -901,7 +939,15 @@ def render(results, impls, skipped, latencies, scenarios, args, started, callgri
         w("| scenario | instructions |")
         w("|---|---:|")
         for sc, n in callgrind.items():
-            w(f"| {sc} | {n:,} |" if isinstance(n, int) else f"| {sc} | {n} |")
+            if not sc.endswith(" top"):
+                w(f"| {sc} | {n:,} |" if isinstance(n, int) else f"| {sc} | {n} |")
+        w("")
+        w("Where they go (self cost, the same code built with symbols; `callgrind_annotate "
+          "bench/results/callgrind.SCENARIO.out` for the rest):")
+        w("")
+        for sc, rows in callgrind.items():
+            if sc.endswith(" top") and rows:
+                w(f"- {sc[:-4]}: " + "; ".join(f"{pct:.1f} % `{name}`" for pct, name in rows))
         w("")
     return "\n".join(lines) + "\n", all_ok
 

@@ -17,12 +17,8 @@ use crate::outputs::notice;
 use crate::retry::{self, Limit, Policy, RateHeaders, Retry};
 use crate::types::{ConfigName, Org, RepoName, Secret, normalize_url};
 
-/// Identifies us to GitHub, as its API guidelines ask.
-pub const USER_AGENT: &str = concat!(
-    "private-registries/",
-    env!("CARGO_PKG_VERSION"),
-    " (+https://github.com/private-registries/private-registries-action)"
-);
+/// Identifies us to GitHub, as its API guidelines ask: the project and its version.
+pub const USER_AGENT: &str = concat!("private-registries/", env!("CARGO_PKG_VERSION"));
 
 /// Responses larger than this are refused rather than buffered (a page of 100 is ~100 KiB).
 const MAX_BODY: u64 = 8 * 1024 * 1024;

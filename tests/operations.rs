@@ -1908,10 +1908,7 @@ fn a_multi_line_secret_is_masked_line_by_line_and_sealed_whole() {
 #[test]
 fn requests_carry_githubs_headers() {
     let mut server = Server::new();
-    let user_agent = format!(
-        "private-registries/{} (+https://github.com/private-registries/private-registries-action)",
-        env!("CARGO_PKG_VERSION")
-    );
+    let user_agent = format!("private-registries/{}", env!("CARGO_PKG_VERSION"));
     let list = gh::github_headers(server.mock("GET", LIST_PATH), TOKEN)
         .match_query(mockito::Matcher::UrlEncoded(
             "per_page".into(),
