@@ -554,11 +554,6 @@ def run_callgrind(mock, base_env, argv, scenarios):
     """Instructions executed by our binary per scenario (0 ms latency), counted by callgrind:
     stable on a noisy machine, unlike wall time. Returns {scenario: instructions or error}."""
     out = {}
-    prof = build_profiling_binary()
-    if prof:
-        argv = [prof]
-    else:
-        log("!!! --callgrind: the build with symbols failed; counting the stripped binary")
     if not shutil.which("valgrind"):
         log("!!! --callgrind: valgrind is not installed (apt-get install valgrind)")
         return out
@@ -691,6 +686,13 @@ def main():
     if "python" in impls:
         cmds["python"] = [VENV_PY, os.path.join(BENCH, "alt", "python", "registries.py")]
     impls = [i for i in impls if i in cmds]
+    prof_cmd = None
+    if args.callgrind and "ours" in cmds and not args.binary:
+        prof = build_profiling_binary()  # before the mock starts: it stops when idle too long
+        if prof:
+            prof_cmd = [prof]
+        else:
+            log("!!! --callgrind: the build with symbols failed; counting the stripped binary")
     for i, why in skipped.items():
         log(f"!!! {i} is left out: {why}")
     if not impls:
@@ -744,7 +746,7 @@ def main():
                             if r["exit"] != 0 and step == "sync-create":
                                 break  # no rotation without the creation
         if args.callgrind and "ours" in cmds:
-            callgrind = run_callgrind(mock, base_env, cmds["ours"], scenarios)
+            callgrind = run_callgrind(mock, base_env, prof_cmd or cmds["ours"], scenarios)
     finally:
         mock.stop()
 
