@@ -278,6 +278,73 @@ impl RegistrySpec {
     }
 }
 
+/// Why a configuration cannot be brought to a spec by a PATCH.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// GitHub cannot change `auth_type` in place.
+    AuthTypeChange { current: String, wanted: AuthType },
+    /// A secret was given for a configuration whose auth type takes none.
+    SecretForOidc { current: String },
+}
+
+/// What a PATCH must send to bring `current` to `spec`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Patch {
+    /// The fields to send (never the secret; the caller seals and adds it).
+    pub body: Map<String, Value>,
+    /// The field names written, with `secret` standing for the sealed value; empty: unchanged.
+    pub fields: Vec<String>,
+}
+
+impl RegistrySpec {
+    /// Why the configuration GitHub reports cannot be patched to this spec, if it cannot.
+    /// Checked before anything is looked up or sealed.
+    pub fn refusal(&self, current: &Value) -> Option<Refusal> {
+        let current_auth = current
+            .get("auth_type")
+            .and_then(Value::as_str)
+            .unwrap_or("token");
+        if let Some(wanted) = self.auth_type
+            && wanted.as_str() != current_auth
+        {
+            return Some(Refusal::AuthTypeChange {
+                current: current_auth.to_string(),
+                wanted,
+            });
+        }
+        if self.secret.is_some()
+            && current_auth
+                .parse::<AuthType>()
+                .is_ok_and(AuthType::is_oidc)
+        {
+            return Some(Refusal::SecretForOidc {
+                current: current_auth.to_string(),
+            });
+        }
+        None
+    }
+
+    /// The PATCH that brings the configuration GitHub reports to this spec (once
+    /// [`RegistrySpec::refusal`] is `None`): only the fields that differ, plus the secret when
+    /// given (a rotation always writes).
+    pub fn patch_for(&self, repository_ids: &[u64], current: &Value) -> Patch {
+        let desired = self.fields(repository_ids);
+        let mut fields = changed_fields(&desired, current);
+        let mut body: Map<String, Value> = desired
+            .into_iter()
+            .filter(|(k, _)| fields.contains(k))
+            .collect();
+        if body.contains_key("selected_repository_ids") {
+            // GitHub takes repository ids only together with visibility selected.
+            body.insert("visibility".into(), "selected".into());
+        }
+        if self.secret.is_some() {
+            fields.push("secret".into());
+        }
+        Patch { body, fields }
+    }
+}
+
 /// The fields of `desired` whose value differs from the configuration GitHub reports.
 ///
 /// Absent values compare as the API's defaults (`replaces_base` false, `auth_type` token);
@@ -446,6 +513,58 @@ mod tests {
                 "{key} in {p}"
             );
         }
+    }
+
+    #[test]
+    fn patch_sends_only_differences_and_refuses_what_github_cannot_do() {
+        let current = json!({"name": "N", "registry_type": "npm_registry", "url": "https://n.example.com", "visibility": "all"});
+        let spec = |pairs: &[(&str, &str)]| RegistrySpec::parse(&raw(pairs), &label).unwrap();
+        let same = spec(&[
+            ("registry_type", "npm_registry"),
+            ("url", "https://N.example.com/"),
+            ("visibility", "all"),
+        ]);
+        assert_eq!(same.refusal(&current), None);
+        assert_eq!(
+            same.patch_for(&[], &current),
+            Patch {
+                body: Map::new(),
+                fields: vec![]
+            }
+        );
+        let rotate = spec(&[
+            ("visibility", "selected"),
+            ("selected_repository_ids", "7"),
+            ("secret", "s"),
+        ]);
+        let p = rotate.patch_for(&[7], &current);
+        assert_eq!(
+            Value::Object(p.body),
+            json!({"visibility": "selected", "selected_repository_ids": [7]})
+        );
+        assert_eq!(
+            p.fields,
+            ["visibility", "selected_repository_ids", "secret"]
+        );
+        let oidc = spec(&[
+            ("auth_type", "oidc_azure"),
+            ("tenant_id", "t"),
+            ("client_id", "c"),
+        ]);
+        assert_eq!(
+            oidc.refusal(&current),
+            Some(Refusal::AuthTypeChange {
+                current: "token".into(),
+                wanted: AuthType::OidcAzure
+            })
+        );
+        let oidc_current = json!({"name": "N", "auth_type": "oidc_gcp"});
+        assert_eq!(
+            spec(&[("secret", "s")]).refusal(&oidc_current),
+            Some(Refusal::SecretForOidc {
+                current: "oidc_gcp".into()
+            })
+        );
     }
 
     #[test]

@@ -12,8 +12,8 @@ use serde_json::{Map, Value};
 use super::{Action, Change, Ctx, Outcome};
 use crate::manifest::Entry;
 use crate::outputs::{self, Reporter, table};
-use crate::registry::changed_fields;
-use crate::types::{AuthType, ConfigName, normalize_url};
+use crate::registry::{Patch, Refusal};
+use crate::types::{ConfigName, normalize_url};
 
 /// What to do for one entry or one pruned configuration.
 struct Step<'a> {
@@ -189,40 +189,26 @@ fn plan_entry<'a>(
     };
 
     let name = config_name(current);
-    let current_auth = current
-        .get("auth_type")
-        .and_then(Value::as_str)
-        .unwrap_or("token");
-    if let Some(wanted) = spec.auth_type
-        && wanted.as_str() != current_auth
-    {
-        return Err(format!(
-            "{label}: `auth_type`: {name} uses auth_type {current_auth} and GitHub cannot change auth_type in place; delete it first (operation: delete, name: {name}), or drop this entry for one run with prune: true, and the next sync creates it with {wanted}"
-        ));
-    }
-    if spec.secret.is_some()
-        && current_auth
-            .parse::<AuthType>()
-            .is_ok_and(AuthType::is_oidc)
-    {
-        return Err(format!(
-            "{label}: `secret`: {name} uses auth_type {current_auth}, which takes no secret; remove the secret from the entry"
-        ));
+    match spec.refusal(current) {
+        Some(Refusal::AuthTypeChange {
+            current: auth,
+            wanted,
+        }) => {
+            return Err(format!(
+                "{label}: `auth_type`: {name} uses auth_type {auth} and GitHub cannot change auth_type in place; delete it first (operation: delete, name: {name}), or drop this entry for one run with prune: true, and the next sync creates it with {wanted}"
+            ));
+        }
+        Some(Refusal::SecretForOidc { current: auth }) => {
+            return Err(format!(
+                "{label}: `secret`: {name} uses auth_type {auth}, which takes no secret; remove the secret from the entry"
+            ));
+        }
+        None => {}
     }
     let ids = ctx
         .repository_ids(spec)
         .map_err(|e| format!("{label}: `selected_repositories`: {e:#}"))?;
-    let desired = spec.fields(&ids);
-    let changed = changed_fields(&desired, current);
-    let mut body: Map<String, Value> = desired
-        .into_iter()
-        .filter(|(k, _)| changed.contains(k))
-        .collect();
-    if body.contains_key("selected_repository_ids") {
-        // GitHub takes repository ids only together with visibility selected.
-        body.insert("visibility".into(), "selected".into());
-    }
-    let fields = with_secret(changed, entry);
+    let Patch { body, fields } = spec.patch_for(&ids, current);
     let action = if fields.is_empty() {
         Action::Unchanged
     } else {

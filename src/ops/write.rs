@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 use super::{Action, Change, Ctx, Outcome, registries_table, report_changes};
 use crate::inputs::InputError;
 use crate::outputs::{Reporter, warning};
-use crate::registry::{RegistrySpec, changed_fields};
-use crate::types::{AuthType, ConfigName};
+use crate::registry::{Patch, Refusal, RegistrySpec};
+use crate::types::ConfigName;
 
 fn input(key: &str) -> String {
     format!("input `{key}`")
@@ -231,46 +231,29 @@ pub fn set(
         .map_err(|e| {
             anyhow!("GitHub listed a configuration whose name cannot be used in a path: {e}")
         })?;
-    let current_auth = current
-        .get("auth_type")
-        .and_then(Value::as_str)
-        .unwrap_or("token");
-    if let Some(wanted) = spec.auth_type
-        && wanted.as_str() != current_auth
-    {
-        return Err(InputError(vec![format!(
-            "{}: `{current_name}` uses auth_type {current_auth} and GitHub cannot change auth_type in place; delete it (operation: delete, name: {current_name}) and run set again to create it with {wanted}",
-            input("auth_type")
-        )])
-        .into());
-    }
-    if spec.secret.is_some()
-        && current_auth
-            .parse::<AuthType>()
-            .is_ok_and(AuthType::is_oidc)
-    {
-        return Err(InputError(vec![format!(
-            "{}: `{current_name}` uses auth_type {current_auth}, which takes no secret; leave secret empty",
-            input("secret")
-        )])
-        .into());
+    match spec.refusal(current) {
+        Some(Refusal::AuthTypeChange {
+            current: auth,
+            wanted,
+        }) => {
+            return Err(InputError(vec![format!(
+                "{}: `{current_name}` uses auth_type {auth} and GitHub cannot change auth_type in place; delete it (operation: delete, name: {current_name}) and run set again to create it with {wanted}",
+                input("auth_type")
+            )])
+            .into());
+        }
+        Some(Refusal::SecretForOidc { current: auth }) => {
+            return Err(InputError(vec![format!(
+                "{}: `{current_name}` uses auth_type {auth}, which takes no secret; leave secret empty",
+                input("secret")
+            )])
+            .into());
+        }
+        None => {}
     }
 
     let ids = ctx.repository_ids(spec)?;
-    let desired = spec.fields(&ids);
-    let changed = changed_fields(&desired, current);
-    let mut body: Map<String, Value> = desired
-        .into_iter()
-        .filter(|(k, _)| changed.contains(k))
-        .collect();
-    if body.contains_key("selected_repository_ids") {
-        // GitHub takes repository ids only together with visibility selected.
-        body.insert("visibility".into(), "selected".into());
-    }
-    let mut fields = changed;
-    if spec.secret.is_some() {
-        fields.push("secret".into());
-    }
+    let Patch { body, fields } = spec.patch_for(&ids, current);
     let mut change = Change::of(Action::Update, current, fields);
     if change.fields.is_empty() {
         change.action = Action::Unchanged;
