@@ -544,7 +544,7 @@ mod tests {
         );
         assert_eq!(
             p.fields,
-            ["visibility", "selected_repository_ids", "secret"]
+            ["selected_repository_ids", "visibility", "secret"]
         );
         let oidc = spec(&[
             ("auth_type", "oidc_azure"),
