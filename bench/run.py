@@ -24,8 +24,9 @@ What it does, by itself:
         sync-rotate   the same manifest again with new secrets: 20 rotations
      runs every implementation K times (the state is reset before each run; the order of the
      implementations turns round from one run to the next) and records the wall time, the
-     requests the mock counted, the TCP connections, the child's peak RSS (os.wait4's
-     ru_maxrss) and CPU time; checks each run's outputs and the mock's state (the right secret
+     requests the mock counted, the TCP connections, the child's peak RSS (wait4's
+     ru_maxrss, through bench/rss_exec.c) and CPU time, the mock's own work and other CPU work
+     on the machine during the run; checks each run's outputs and the mock's state (the right secret
      unsealed for the right configuration);
   5. prints a markdown report (medians, ratios alt/ours, request budget check, targets) and
      writes it with the raw figures to bench/results/ (gitignored).
