@@ -10,23 +10,17 @@ use std::collections::BTreeMap;
 use serde_norway::Value as Yaml;
 
 use crate::inputs::Env;
-use crate::registry::{RawSpec, RegistrySpec};
+use crate::registry::{RawSpec, RegistrySpec, SPEC_KEYS};
 use crate::types::{ConfigName, OidcField, Secret, shorten};
 
-/// The keys an entry takes besides the OIDC fields, in their canonical (API) spelling.
-const KEYS: &[&str] = &[
-    "name",
-    "registry_type",
-    "url",
-    "username",
-    "replaces_base",
-    "visibility",
-    "selected_repository_ids",
-    "selected_repositories",
-    "auth_type",
-    "secret",
-    "secret_env",
-];
+/// The keys an entry takes besides the OIDC fields, in their canonical (API) spelling: the
+/// registry keys of the single inputs, plus `name` and `secret_env`.
+fn keys() -> impl Iterator<Item = &'static str> + Clone {
+    ["name"]
+        .into_iter()
+        .chain(SPEC_KEYS.iter().copied())
+        .chain(["secret_env"])
+}
 
 /// Keys whose value may be a list.
 const LIST_KEYS: &[&str] = &["selected_repository_ids", "selected_repositories"];
@@ -73,8 +67,7 @@ fn canonical(key: &str) -> Option<&'static str> {
     if k == "type" {
         return Some("registry_type");
     }
-    KEYS.iter()
-        .copied()
+    keys()
         .chain(OidcField::ALL.iter().map(|f| f.as_str()))
         .find(|known| *known == k)
 }
@@ -87,9 +80,7 @@ fn unknown_key(key: &str) -> String {
             "unknown key; dependabot.yml's `{key}` holds the secret: here use `secret_env: VAR` (the step's env maps VAR to a secret), or `secret`"
         );
     }
-    let candidates = KEYS
-        .iter()
-        .copied()
+    let candidates = keys()
         .chain(["type"])
         .chain(OidcField::ALL.iter().map(|f| f.as_str()));
     let best = candidates
@@ -101,7 +92,7 @@ fn unknown_key(key: &str) -> String {
         }
         _ => format!(
             "unknown key; allowed: {}, and the OIDC fields ({})",
-            KEYS.join(", "),
+            keys().collect::<Vec<_>>().join(", "),
             OidcField::allowed()
         ),
     }
