@@ -2,7 +2,6 @@
 //! the repository look-up, with GitHub's error bodies decoded into [`ApiError`], retries and
 //! rate limits per [`crate::retry`], never-duplicated creates, and the `ca_certificate` roots.
 
-use std::cell::Cell;
 use std::fmt;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -145,7 +144,7 @@ enum Step {
     },
 }
 
-/// A client for one org; every request counts towards [`Client::requests`].
+/// A client for one org.
 ///
 /// Every request is retried per [`crate::retry`]: GET, PATCH and DELETE as they are (they are
 /// idempotent), POST only after listing shows the configuration was not created.
@@ -154,7 +153,6 @@ pub struct Client {
     base: String,
     org: Org,
     token: Secret,
-    requests: Cell<u32>,
     policy: Policy,
     request_timeout: Duration,
 }
@@ -240,15 +238,9 @@ impl Client {
             base: conn.api_url.as_str().trim_end_matches('/').to_string(),
             org: conn.org.clone(),
             token: conn.token.clone(),
-            requests: Cell::new(0),
             policy: Policy::new(conn.max_wait),
             request_timeout: conn.request_timeout,
         })
-    }
-
-    /// How many requests this client has sent.
-    pub fn requests(&self) -> u32 {
-        self.requests.get()
     }
 
     pub fn org(&self) -> &Org {
@@ -267,7 +259,6 @@ impl Client {
         body: Option<&[u8]>,
     ) -> Result<Response, Transport> {
         let url = format!("{}{}", self.base, path);
-        self.requests.set(self.requests.get() + 1);
         let auth = Zeroizing::new(format!("Bearer {}", self.token.expose()));
         let internal = |e: String| Transport {
             error: anyhow!(e),
@@ -621,19 +612,15 @@ impl Client {
 
     /// Every configuration, 100 a request: ⌈n/100⌉ requests (one when there are none).
     pub fn list_all(&self) -> Result<Page> {
-        self.list_all_by(100)
-    }
-
-    /// Every configuration, `per_page` a request.
-    pub fn list_all_by(&self, per_page: u32) -> Result<Page> {
+        const PER_PAGE: u32 = 100;
         let mut all = Vec::new();
         let mut total = 0;
         for page in 1..=MAX_PAGES {
-            let p = self.list_page(per_page, page)?;
+            let p = self.list_page(PER_PAGE, page)?;
             total = p.total_count;
             let got = p.configurations.len();
             all.extend(p.configurations);
-            if got < per_page as usize || all.len() as u64 >= total {
+            if got < PER_PAGE as usize || all.len() as u64 >= total {
                 return Ok(Page {
                     total_count: total.max(all.len() as u64),
                     configurations: all,

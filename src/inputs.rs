@@ -237,21 +237,6 @@ pub enum Command {
     },
 }
 
-impl Command {
-    pub fn operation(&self) -> Operation {
-        match self {
-            Command::List { .. } => Operation::List,
-            Command::Get { .. } => Operation::Get,
-            Command::PublicKey => Operation::PublicKey,
-            Command::Create { .. } => Operation::Create,
-            Command::Update { .. } => Operation::Update,
-            Command::Set { .. } => Operation::Set,
-            Command::Delete { .. } => Operation::Delete,
-            Command::Sync { .. } => Operation::Sync,
-        }
-    }
-}
-
 /// The values to `::add-mask::` before anything is printed: the token, the secret, and the
 /// secrets of a `registries` manifest (literal `secret` values and the `secret_env` variables).
 ///

@@ -29,11 +29,6 @@ pub fn escape_data(s: &str) -> String {
         .replace('\n', "%0A")
 }
 
-/// Escapes a workflow command property value (`title=` etc.).
-pub fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
 /// Registers values with the runner's log masker: the whole value and each of its lines.
 pub fn mask(secrets: &[Secret]) {
     for secret in secrets {
@@ -74,25 +69,6 @@ pub fn notice(message: &str) {
     ));
 }
 
-/// A plain log line, made safe: it can never be read as a workflow command.
-///
-/// The runner trims leading white space before it looks for `::` (and the old `##[` form), so
-/// an indent is not enough: such lines get a visible `> ` in front.
-pub fn log(message: &str) {
-    for line in message.split(['\n', '\r']) {
-        print_line(&safe_log_line(line));
-    }
-}
-
-fn safe_log_line(line: &str) -> String {
-    let t = line.trim_start();
-    if t.starts_with("::") || t.starts_with("##[") {
-        format!("> {line}")
-    } else {
-        line.to_string()
-    }
-}
-
 #[derive(Debug)]
 enum OutputValue {
     Text(String),
@@ -126,11 +102,6 @@ impl Reporter {
     /// Sets a JSON output (written compact to `GITHUB_OUTPUT`, embedded as JSON in a terminal).
     pub fn json(&mut self, key: &'static str, value: Value) {
         self.values.insert(key, OutputValue::Json(value));
-    }
-
-    /// Whether an output was set already.
-    pub fn has(&self, key: &str) -> bool {
-        self.values.contains_key(key)
     }
 
     /// Appends markdown to the step summary.
@@ -248,17 +219,6 @@ mod tests {
             escape_data("a%b\r\n::set-output name=x::y"),
             "a%25b%0D%0A::set-output name=x::y"
         );
-        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
-    }
-
-    #[test]
-    fn log_lines_cannot_be_workflow_commands() {
-        assert_eq!(
-            safe_log_line("  ::set-output name=a::b"),
-            ">   ::set-output name=a::b"
-        );
-        assert_eq!(safe_log_line("##[error]x"), "> ##[error]x");
-        assert_eq!(safe_log_line("plain :: text"), "plain :: text");
     }
 
     #[test]
