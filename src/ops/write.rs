@@ -37,6 +37,22 @@ fn written_fields(body: &Map<String, Value>, spec: &RegistrySpec) -> Vec<String>
     fields
 }
 
+/// Reports a write that failed (`changes` and the summary say `note`) and returns its error
+/// with `context` added.
+fn report_failure(
+    report: &mut Reporter,
+    title: &str,
+    mut change: Change,
+    note: &str,
+    error: anyhow::Error,
+    context: String,
+) -> anyhow::Error {
+    change.outcome = Outcome::Failed;
+    change.error = Some(note.into());
+    report_changes(report, title, &[change], false);
+    error.context(context)
+}
+
 /// A configuration-shaped value for changes and dry-run reports, from what was asked.
 fn planned_config(spec: &RegistrySpec, ids: &[u64], name: Option<&str>) -> Value {
     let mut m = spec.fields(ids);
@@ -82,12 +98,14 @@ fn create_and_report(
             report.json("registry", created.clone());
             Ok(created)
         }
-        Err(e) => {
-            change.outcome = Outcome::Failed;
-            change.error = Some("not created".into());
-            report_changes(report, "Create private registry", &[change], false);
-            Err(e.context("nothing was created"))
-        }
+        Err(e) => Err(report_failure(
+            report,
+            "Create private registry",
+            change,
+            "not created",
+            e,
+            "nothing was created".into(),
+        )),
     }
 }
 
@@ -112,25 +130,24 @@ fn patch_and_report(
         report_changes(report, "Update private registry", &[change], true);
         return Ok(());
     }
-    if let Some(secret) = &spec.secret {
-        let sealed = ctx.seal(secret);
-        let (key_id, sealed) = match sealed {
-            Ok(s) => s,
-            Err(e) => {
-                change.outcome = Outcome::Failed;
-                change.error = Some("not updated".into());
-                report_changes(report, "Update private registry", &[change], false);
-                return Err(e.context(format!("`{name}` was not updated")));
-            }
-        };
-        body.insert("encrypted_value".into(), sealed.into());
-        body.insert("key_id".into(), key_id.into());
-    }
-    if let Err(e) = ctx.client.update(name, &Value::Object(body)) {
-        change.outcome = Outcome::Failed;
-        change.error = Some("not updated".into());
-        report_changes(report, "Update private registry", &[change], false);
-        return Err(e.context(format!("`{name}` was not updated")));
+    let written = (|| {
+        if let Some(secret) = &spec.secret {
+            let (key_id, sealed) = ctx.seal(secret)?;
+            body.insert("encrypted_value".into(), sealed.into());
+            body.insert("key_id".into(), key_id.into());
+        }
+        ctx.client.update(name, &Value::Object(body))
+    })();
+    if let Err(e) = written {
+        let context = format!("`{name}` was not updated");
+        return Err(report_failure(
+            report,
+            "Update private registry",
+            change,
+            "not updated",
+            e,
+            context,
+        ));
     }
     change.outcome = Outcome::Applied;
     report.text("result", "updated");
@@ -308,10 +325,15 @@ pub fn delete(ctx: &Ctx, name: &ConfigName, report: &mut Reporter) -> Result<()>
             Ok(())
         }
         Err(e) => {
-            change.outcome = Outcome::Failed;
-            change.error = Some("not deleted".into());
-            report_changes(report, "Delete private registry", &[change], false);
-            Err(e.context(format!("`{name}` was not deleted")))
+            let context = format!("`{name}` was not deleted");
+            Err(report_failure(
+                report,
+                "Delete private registry",
+                change,
+                "not deleted",
+                e,
+                context,
+            ))
         }
     }
 }
