@@ -1,62 +1,43 @@
-//! Entry point: `--help`/`--version`, then [`private_registries::run`], with any error turned
-//! into `::error` annotations and an exit status (1 failed, 2 invalid input).
+//! Entry point: picks the front end (the Action inside a workflow step, the command line
+//! otherwise), runs it, and exits with its status. A bug still fails visibly.
 #![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 
-use private_registries::inputs::{Env, InputError};
-use private_registries::outputs;
+use private_registries::app;
+use private_registries::front::env::Env;
 
 fn main() -> ExitCode {
-    // A bug must still fail the step visibly, also with `panic = "abort"` (the hook runs before
-    // the abort): an `::error` annotation naming the place, then Rust's usual report on stderr.
-    // No secret can be in the message: `Secret` prints `***` and secrets are never formatted.
+    let env = Env::from_process();
+    install_panic_report(env.in_actions());
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let action = args.len() <= 1 && (env.in_actions() || env.has("INPUT_OPERATION"));
+    let status = if action {
+        app::run_action(&env)
+    } else {
+        private_registries::front::cli::run(args, &env)
+    };
+    ExitCode::from(status)
+}
+
+/// A bug must still fail the step visibly, also with `panic = "abort"` (the hook runs before
+/// the abort): an error naming the place, then Rust's usual report on stderr. No secret can be
+/// in the message: `Secret` prints `***` and secrets are never formatted.
+fn install_panic_report(in_actions: bool) {
     let report = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let place = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        outputs::error(&format!(
+        let message = format!(
             "internal error{place}; this is a bug, please report it (nothing after this point was done)"
-        ));
+        );
+        if in_actions {
+            println!("::error title=private-registries::{message}");
+        } else {
+            eprintln!("error: {message}");
+        }
         report(info);
     }));
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        None => {}
-        Some("-h" | "--help") => {
-            outputs::print_line(private_registries::HELP);
-            return ExitCode::SUCCESS;
-        }
-        Some("-V" | "--version") => {
-            outputs::print_line(concat!("private-registries ", env!("CARGO_PKG_VERSION")));
-            return ExitCode::SUCCESS;
-        }
-        Some(_) => {
-            outputs::error(
-                "unexpected argument; inputs are INPUT_* environment variables (see --help)",
-            );
-            return ExitCode::from(2);
-        }
-    }
-    match private_registries::run(&Env::from_process()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => match err.downcast_ref::<InputError>() {
-            Some(InputError(problems)) => {
-                for problem in problems {
-                    outputs::error(problem);
-                }
-                outputs::error(&format!(
-                    "{} invalid input(s); nothing was sent to GitHub",
-                    problems.len()
-                ));
-                ExitCode::from(2)
-            }
-            None => {
-                outputs::error(&format!("{err:#}"));
-                ExitCode::FAILURE
-            }
-        },
-    }
 }

@@ -1588,7 +1588,7 @@ fn bad_inputs_fail_before_any_request() {
             vec![("operation", "list"), ("api_url", "http://api.example.com")],
             vec![&[
                 "input `api_url`",
-                "only allowed for loopback hosts",
+                "only allowed to a literal loopback address",
                 "allowed: https://api.github.com",
             ]],
         ),

@@ -413,16 +413,11 @@ impl Outcome {
         })
     }
 
-    /// Terminal mode: stdout without workflow-command lines (`::…`), parsed as one JSON object.
+    /// Terminal mode: stdout is exactly one JSON object (no workflow command anywhere).
     #[track_caller]
     pub fn terminal_json(&self) -> Value {
-        let text: Vec<&str> = self
-            .stdout
-            .lines()
-            .filter(|l| !l.starts_with("::"))
-            .collect();
-        let text = text.join("\n");
-        let value: Value = serde_json::from_str(&text)
+        self.assert_no_workflow_commands();
+        let value: Value = serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e})\n{}", self.dump()));
         assert!(
             value.is_object(),
@@ -432,16 +427,31 @@ impl Outcome {
         value
     }
 
-    /// None of `secrets` appears in stdout, stderr, any output or the summary, except on
-    /// stdout/stderr lines starting with `::add-mask::`.
+    /// Outside Actions: no line of stdout or stderr is a workflow command (`::…`).
+    #[track_caller]
+    pub fn assert_no_workflow_commands(&self) -> &Outcome {
+        for (stream, text) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
+            assert!(
+                !text.lines().any(|l| l.trim_start().starts_with("::")),
+                "a workflow command on {stream} outside GitHub Actions\n{}",
+                self.dump()
+            );
+        }
+        self
+    }
+
+    /// None of `secrets` appears in stdout, stderr, any output or the summary, except (inside
+    /// Actions only) on stdout lines starting with `::add-mask::`.
     #[track_caller]
     pub fn assert_no_leak(&self, secrets: &[&str]) -> &Outcome {
         let mut leaks = Vec::new();
+        let in_actions = self.output_file.is_some();
         for secret in secrets {
             assert!(!secret.is_empty(), "assert_no_leak: empty secret");
             for (stream, text) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
                 for (i, line) in text.lines().enumerate() {
-                    if !line.starts_with("::add-mask::") && line.contains(secret) {
+                    let mask = in_actions && stream == "stdout" && line.starts_with("::add-mask::");
+                    if !mask && line.contains(secret) {
                         leaks.push(format!("{stream} line {}", i + 1));
                     }
                 }
@@ -475,6 +485,12 @@ impl Outcome {
     /// any other stdout line.
     #[track_caller]
     pub fn assert_masked(&self, secret: &str) -> &Outcome {
+        if self.output_file.is_none() {
+            // Outside Actions nothing is masked (an `add-mask` line would print the secret):
+            // no workflow command at all may appear.
+            self.assert_no_workflow_commands();
+            return self;
+        }
         let masks: Vec<&str> = self
             .stdout
             .lines()

@@ -55,7 +55,7 @@ macro_rules! string_enum {
 }
 
 string_enum!(
-    /// What the step does.
+    /// What a run does.
     Operation, "operation", {
         List => "list",
         Get => "get",
@@ -394,6 +394,76 @@ pub fn split_list(s: &str) -> impl Iterator<Item = &str> {
         .filter(|s| !s.is_empty())
 }
 
+/// The base URL of the REST API: https, or plain http to a literal loopback address
+/// (127.0.0.0/8, `[::1]`) or `localhost`, for local testing. Nothing else: a host name that
+/// merely starts with `127.` is a remote host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiUrl(String);
+
+impl ApiUrl {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `scheme://host[:port]`, lower-cased: what a redirect must keep to be followed.
+    pub fn origin(&self) -> String {
+        origin_of(&self.0).unwrap_or_default()
+    }
+}
+
+/// `scheme://authority` of an absolute URL, lower-cased.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    Some(format!("{scheme}://{authority}").to_ascii_lowercase())
+}
+
+/// Whether a URL host is a literal loopback address or `localhost`.
+pub fn is_loopback_host(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+        || host
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+impl FromStr for ApiUrl {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim().trim_end_matches('/');
+        let bad = |why: &str| {
+            format!(
+                "{:?} {why}; allowed: https://api.github.com, https://HOST/api/v3 (GHES), or http:// on localhost/127.0.0.1/[::1] for local testing",
+                shorten(s)
+            )
+        };
+        let (scheme, rest) = s
+            .split_once("://")
+            .ok_or_else(|| bad("is not an absolute URL"))?;
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        if authority.is_empty() || authority.contains('@') || rest.contains(['?', '#']) {
+            return Err(bad("is not a plain base URL"));
+        }
+        if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(bad("contains white space"));
+        }
+        let host = match authority.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or(""),
+            None => authority.split(':').next().unwrap_or(""),
+        };
+        match scheme.to_ascii_lowercase().as_str() {
+            "https" => Ok(ApiUrl(s.to_string())),
+            "http" if is_loopback_host(host) => Ok(ApiUrl(s.to_string())),
+            "http" => Err(bad(
+                "is not https (plain http is only allowed to a literal loopback address or localhost)",
+            )),
+            _ => Err(bad("is not an https URL")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -483,5 +553,34 @@ mod tests {
             split_list("a, b\nc,,\n").collect::<Vec<_>>(),
             ["a", "b", "c"]
         );
+    }
+
+    #[test]
+    fn api_url_must_be_https_or_literal_loopback() {
+        for ok in [
+            "https://api.github.com",
+            "https://ghe.example.com/api/v3/",
+            "http://localhost:8080",
+            "http://[::1]:1",
+            "http://127.0.0.1:9",
+            "http://127.1.2.3",
+        ] {
+            assert!(ok.parse::<ApiUrl>().is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://api.github.com",
+            "ftp://x",
+            "api.github.com",
+            "https://u:p@h",
+            "https://h/?x",
+            "http://127.evil.com",
+            "http://127.0.0.1.example.com",
+            "http://[::2]:1",
+            "http://128.0.0.1",
+        ] {
+            assert!(bad.parse::<ApiUrl>().is_err(), "{bad}");
+        }
+        let u: ApiUrl = "HTTPS://GHE.example.com:8443/api/v3".parse().unwrap();
+        assert_eq!(u.origin(), "https://ghe.example.com:8443");
     }
 }

@@ -7,7 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use crypto_box::PublicKey;
 use crypto_box::aead::OsRng;
 
-use crate::types::Secret;
+use crate::model::Secret;
 
 /// Decodes GitHub's base64 public key, which must be 32 bytes (an X25519 key).
 pub fn decode_public_key(key_b64: &str) -> Result<PublicKey> {

@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 
 use serde_norway::Value as Yaml;
 
-use crate::inputs::Env;
-use crate::registry::{RawSpec, RegistrySpec, SPEC_KEYS};
-use crate::types::{ConfigName, OidcField, Secret, shorten};
+use super::env::Env;
+use super::shared::edit_distance;
+use crate::model::spec::{RawSpec, SPEC_KEYS, describe};
+use crate::model::{ConfigName, Entry, OidcField, RegistrySpec, Secret};
 
 /// The keys an entry takes besides the OIDC fields, in their canonical (API) spelling: the
 /// registry keys of the single inputs, plus `name` and `secret_env`.
@@ -31,35 +32,6 @@ const DEPENDABOT_SECRET_KEYS: &[&str] = &["password", "token", "key", "auth_key"
 
 /// The most entries one manifest may hold (GitHub's own limit on configurations is far lower).
 const MAX_ENTRIES: usize = 1_000;
-
-/// One validated manifest entry.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    /// Position in the list, from 0.
-    pub index: usize,
-    /// The configuration name to match, when given.
-    pub name: Option<ConfigName>,
-    /// What the configuration should look like; `secret` filled from `secret` or `secret_env`.
-    pub spec: RegistrySpec,
-}
-
-impl Entry {
-    /// `registries[2] (https://npm.example.com)`: how errors and the summary name the entry.
-    pub fn label(&self) -> String {
-        describe(
-            self.index,
-            self.spec.url.as_ref().map(|u| u.as_str()),
-            self.name.as_ref().map(ConfigName::as_str),
-        )
-    }
-}
-
-fn describe(index: usize, url: Option<&str>, name: Option<&str>) -> String {
-    match url.or(name) {
-        Some(what) => format!("registries[{index}] ({})", shorten(what)),
-        None => format!("registries[{index}]"),
-    }
-}
 
 /// The canonical spelling of a key: `-` → `_`, `type` → `registry_type`; `None` if unknown.
 fn canonical(key: &str) -> Option<&'static str> {
@@ -96,26 +68,6 @@ fn unknown_key(key: &str) -> String {
             OidcField::allowed()
         ),
     }
-}
-
-/// Levenshtein distance (on chars), for "did you mean".
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(cur).min(row[j])
-            };
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 /// Parses the text into YAML values; the error never quotes the text.
@@ -229,6 +181,9 @@ fn key_text(key: &Yaml) -> Option<String> {
     }
 }
 
+/// Canonical key → (key as written, value as text).
+type Given = BTreeMap<&'static str, (String, String)>;
+
 fn parse_entry(index: usize, item: &Yaml, env: &Env) -> Result<Entry, Vec<String>> {
     let Yaml::Mapping(map) = item else {
         return Err(vec![format!(
@@ -249,110 +204,24 @@ fn parse_entry(index: usize, item: &Yaml, env: &Env) -> Result<Entry, Vec<String
     let here = describe(index, url_hint, name_hint);
 
     let mut errors = Vec::new();
-    // canonical key → (key as written, value)
-    let mut given: BTreeMap<&'static str, (String, String)> = BTreeMap::new();
-    for (key, value) in map {
-        let Some(written) = key_text(key) else {
-            errors.push(format!("{here}: keys must be plain words, like `url`"));
-            continue;
-        };
-        let Some(canon) = canonical(&written) else {
-            errors.push(format!("{here}: `{written}`: {}", unknown_key(&written)));
-            continue;
-        };
-        if let Some((first, _)) = given.get(canon) {
-            errors.push(format!(
-                "{here}: `{written}`: given twice (also as `{first}`); keep one"
-            ));
-            continue;
-        }
-        let text = if LIST_KEYS.contains(&canon) {
-            match value {
-                Yaml::Sequence(items) => {
-                    let mut parts = Vec::new();
-                    for item in items {
-                        match scalar(item) {
-                            Ok(Some(s)) => parts.push(s.trim().to_string()),
-                            Ok(None) => {}
-                            Err(why) => {
-                                errors.push(format!("{here}: `{written}`: list items: {why}"))
-                            }
-                        }
-                    }
-                    Some(parts.join("\n"))
-                }
-                other => match scalar(other) {
-                    Ok(v) => v,
-                    Err(why) => {
-                        errors.push(format!("{here}: `{written}`: {why}"));
-                        continue;
-                    }
-                },
-            }
-        } else if canon == "secret" {
-            match value {
-                Yaml::String(s) => Some(s.clone()),
-                Yaml::Null => None,
-                _ => {
-                    errors.push(format!(
-                        "{here}: `{written}`: must be a quoted string (YAML read it as another type); better, use `secret_env`"
-                    ));
-                    continue;
-                }
-            }
-        } else {
-            match scalar(value) {
-                Ok(v) => v.map(|s| s.trim().to_string()),
-                Err(why) => {
-                    errors.push(format!("{here}: `{written}`: {why}"));
-                    continue;
-                }
-            }
-        };
-        if let Some(text) = text.filter(|t| !t.is_empty()) {
-            given.insert(canon, (written, text));
-        }
-    }
-
+    let given = read_keys(map, &here, &mut errors);
     let written = |canon: &str| -> String {
         given
             .get(canon)
             .map_or_else(|| canon.to_string(), |(w, _)| w.clone())
     };
-
     let name = given.get("name").and_then(|(w, v)| {
         v.parse::<ConfigName>()
             .map_err(|e| errors.push(format!("{here}: `{w}`: {e}")))
             .ok()
     });
-
     let mut raw: RawSpec = given
         .iter()
         .filter(|(k, _)| !matches!(**k, "name" | "secret_env" | "secret"))
         .map(|(k, (_, v))| (k.to_string(), value_spelling(k, v)))
         .collect();
-
     // The label for RegistrySpec's messages: the key as written, secret_env for a secret it gave.
-    let mut secret_key = "secret".to_string();
-    match (given.get("secret"), given.get("secret_env")) {
-        (Some((s, _)), Some((e, _))) => errors.push(format!(
-            "{here}: `{s}` and `{e}`: give one of them; `{e}` (the name of an environment variable) keeps the secret out of the workflow file"
-        )),
-        (Some((_, value)), None) => {
-            raw.insert("secret".into(), value.clone());
-        }
-        (None, Some((w, var))) => {
-            secret_key = w.clone();
-            match secret_from_env(var, env) {
-                Ok(value) => {
-                    raw.insert("secret".into(), value);
-                }
-                Err(why) => errors.push(format!("{here}: `{w}`: {why}")),
-            }
-        }
-        (None, None) => {}
-    }
-
+    let secret_key = read_secret(&given, &here, env, &mut raw, &mut errors);
     let label = |key: &str| -> String {
         let shown = if key == "secret" {
             secret_key.clone()
@@ -361,13 +230,9 @@ fn parse_entry(index: usize, item: &Yaml, env: &Env) -> Result<Entry, Vec<String
         };
         format!("{here}: `{shown}`")
     };
-    let spec = match RegistrySpec::parse(&raw, &label) {
-        Ok(spec) => Some(spec),
-        Err(mut e) => {
-            errors.append(&mut e);
-            None
-        }
-    };
+    let spec = RegistrySpec::parse(&raw, &label)
+        .map_err(|mut e| errors.append(&mut e))
+        .ok();
     if let Some(spec) = &spec
         && !given.contains_key("name")
         && spec.match_key().is_none()
@@ -389,6 +254,95 @@ fn parse_entry(index: usize, item: &Yaml, env: &Env) -> Result<Entry, Vec<String
     }
 }
 
+/// Every key of an entry in its canonical spelling, with its value as text.
+fn read_keys(map: &serde_norway::Mapping, here: &str, errors: &mut Vec<String>) -> Given {
+    let mut given = Given::new();
+    for (key, value) in map {
+        let Some(written) = key_text(key) else {
+            errors.push(format!("{here}: keys must be plain words, like `url`"));
+            continue;
+        };
+        let Some(canon) = canonical(&written) else {
+            errors.push(format!("{here}: `{written}`: {}", unknown_key(&written)));
+            continue;
+        };
+        if let Some((first, _)) = given.get(canon) {
+            errors.push(format!(
+                "{here}: `{written}`: given twice (also as `{first}`); keep one"
+            ));
+            continue;
+        }
+        match value_text(canon, value) {
+            Ok(Some(text)) if !text.is_empty() => {
+                given.insert(canon, (written, text));
+            }
+            Ok(_) => {}
+            Err(why) => errors.push(format!("{here}: `{written}`: {why}")),
+        }
+    }
+    given
+}
+
+/// A value as the text the single inputs would carry; lists become lines.
+fn value_text(canon: &str, value: &Yaml) -> Result<Option<String>, String> {
+    if LIST_KEYS.contains(&canon)
+        && let Yaml::Sequence(items) = value
+    {
+        let mut parts = Vec::new();
+        for item in items {
+            match scalar(item) {
+                Ok(Some(s)) => parts.push(s.trim().to_string()),
+                Ok(None) => {}
+                Err(why) => return Err(format!("list items: {why}")),
+            }
+        }
+        return Ok(Some(parts.join("\n")));
+    }
+    if canon == "secret" {
+        return match value {
+            Yaml::String(s) => Ok(Some(s.clone())),
+            Yaml::Null => Ok(None),
+            _ => Err(
+                "must be a quoted string (YAML read it as another type); better, use `secret_env`"
+                    .into(),
+            ),
+        };
+    }
+    scalar(value)
+        .map(|v| v.map(|s| s.trim().to_string()))
+        .map_err(str::to_string)
+}
+
+/// Puts the entry's secret (from `secret` or `secret_env`) into `raw`; returns the key that
+/// gave it, for messages.
+fn read_secret(
+    given: &Given,
+    here: &str,
+    env: &Env,
+    raw: &mut RawSpec,
+    errors: &mut Vec<String>,
+) -> String {
+    match (given.get("secret"), given.get("secret_env")) {
+        (Some((s, _)), Some((e, _))) => errors.push(format!(
+            "{here}: `{s}` and `{e}`: give one of them; `{e}` (the name of an environment variable) keeps the secret out of the workflow file"
+        )),
+        (Some((_, value)), None) => {
+            raw.insert("secret".into(), value.clone());
+        }
+        (None, Some((w, var))) => {
+            match secret_from_env(var, env) {
+                Ok(value) => {
+                    raw.insert("secret".into(), value);
+                }
+                Err(why) => errors.push(format!("{here}: `{w}`: {why}")),
+            }
+            return w.clone();
+        }
+        (None, None) => {}
+    }
+    "secret".to_string()
+}
+
 /// dependabot.yml spells registry types with hyphens and `git_source` as `git`; auth types are
 /// accepted with hyphens too.
 fn value_spelling(key: &str, value: &str) -> String {
@@ -404,10 +358,11 @@ fn secret_from_env(var: &str, env: &Env) -> Result<String, String> {
     let valid = var.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !valid {
-        return Err(format!(
-            "{:?} is not an environment variable name; allowed: letters, digits and `_`, e.g. NPM_TOKEN",
-            shorten(var)
-        ));
+        // Not quoted: a secret pasted where its variable's name belongs must not be echoed.
+        return Err(
+            "is not an environment variable name (the value is not shown, in case it is the secret itself); allowed: letters, digits and `_`, e.g. NPM_TOKEN"
+                .to_string(),
+        );
     }
     if var.to_ascii_uppercase().starts_with("INPUT_") {
         return Err(format!(
@@ -527,7 +482,7 @@ pub fn secrets_to_mask(text: &str, env: &Env) -> Vec<Secret> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::{AuthType, RegistryType, Visibility};
+    use crate::model::{AuthType, RegistryType, Visibility};
 
     fn env() -> Env {
         Env::from_iter([("NPM_TOKEN", "npm-s3cr3t: #{|*}\nline2"), ("EMPTY", "")])
@@ -765,9 +720,10 @@ mod tests {
             "{e}"
         );
         assert!(
-            e.contains("\"A B\" is not an environment variable name"),
+            e.contains("`secret_env`: is not an environment variable name"),
             "{e}"
         );
+        assert!(!e.contains("A B"), "the value is never quoted: {e}");
     }
 
     #[test]

@@ -1,16 +1,18 @@
-//! The desired shape of one registry configuration (`RegistrySpec`), parsed from raw strings,
-//! and how it becomes an API body and compares with what GitHub reports.
+//! The desired shape of one registry configuration (`RegistrySpec`), parsed from raw strings;
+//! the typed API fields it becomes (`Fields`); how it compares with what GitHub reports; and a
+//! validated `sync` manifest entry (`Entry`).
 //!
-//! Both the single-registry inputs and every `sync` manifest entry go through
-//! [`RegistrySpec::parse`], so the two accept exactly the same values.
+//! Both the single-registry inputs and every manifest entry go through [`RegistrySpec::parse`],
+//! so the two accept exactly the same values.
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use serde::Serialize;
 
-use crate::types::{
-    AuthType, OidcField, RegistryType, RegistryUrl, RepoName, Secret, Visibility, normalize_url,
-    parse_bool, split_list,
+use super::answers::Configuration;
+use super::types::{
+    AuthType, ConfigName, OidcField, RegistryType, RegistryUrl, RepoName, Secret, Visibility,
+    normalize_url, parse_bool, shorten, split_list,
 };
 
 /// The keys a registry is described by (single inputs and manifest entries alike).
@@ -102,7 +104,7 @@ impl RegistrySpec {
                     _ => errors.push(format!(
                         "{}: {:?} is not a repository id; allowed: positive integers, comma or newline separated",
                         label("selected_repository_ids"),
-                        crate::types::shorten(id)
+                        shorten(id)
                     )),
                 }
             }
@@ -230,7 +232,7 @@ impl RegistrySpec {
 
     /// Whether any field besides the match key is given (so an update has something to send).
     pub fn has_changes(&self) -> bool {
-        self.secret.is_some() || !self.fields(&[]).is_empty()
+        self.secret.is_some() || !self.fields(&[]).names().is_empty()
     }
 
     /// Whether repository ids still need resolving from names, or are given.
@@ -240,42 +242,185 @@ impl RegistrySpec {
 
     /// The API fields this spec sets (never the secret), with `repository_ids` already resolved
     /// from ids and names.
-    pub fn fields(&self, repository_ids: &[u64]) -> Map<String, Value> {
-        let mut m = Map::new();
-        let mut put = |k: &str, v: Value| {
-            m.insert(k.to_string(), v);
-        };
-        if let Some(t) = self.registry_type {
-            put("registry_type", t.as_str().into());
+    pub fn fields(&self, repository_ids: &[u64]) -> Fields {
+        let selected = self.visibility == Some(Visibility::Selected) && !repository_ids.is_empty();
+        Fields {
+            registry_type: self.registry_type,
+            url: self.url.as_ref().map(|u| u.as_str().to_string()),
+            username: self.username.clone(),
+            replaces_base: self.replaces_base,
+            visibility: self.visibility,
+            selected_repository_ids: selected.then(|| repository_ids.to_vec()),
+            auth_type: self.auth_type,
+            oidc: self.oidc.clone(),
         }
-        if let Some(u) = &self.url {
-            put("url", u.as_str().into());
-        }
-        if let Some(u) = &self.username {
-            put("username", u.as_str().into());
-        }
-        if let Some(b) = self.replaces_base {
-            put("replaces_base", b.into());
-        }
-        if let Some(v) = self.visibility {
-            put("visibility", v.as_str().into());
-        }
-        if self.visibility == Some(Visibility::Selected) && !repository_ids.is_empty() {
-            put("selected_repository_ids", repository_ids.to_vec().into());
-        }
-        if let Some(a) = self.auth_type {
-            put("auth_type", a.as_str().into());
-        }
-        for (f, v) in &self.oidc {
-            put(f.as_str(), v.as_str().into());
-        }
-        m
     }
 
     /// `registry_type` + normalised `url`, the match key when no name is given.
     pub fn match_key(&self) -> Option<(RegistryType, String)> {
         Some((self.registry_type?, self.url.as_ref()?.key()))
     }
+}
+
+/// The non-secret API fields of a create or update body; `None` is "not sent".
+///
+/// Serialises to exactly the JSON the API takes (the sealed secret is added beside it).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Fields {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_type: Option<RegistryType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaces_base: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<Visibility>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selected_repository_ids: Option<Vec<u64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth_type: Option<AuthType>,
+    #[serde(flatten)]
+    pub oidc: BTreeMap<OidcField, String>,
+}
+
+/// How one field of [`Fields`] is named, read as a comparable string, and compared with what
+/// GitHub reports.
+struct FieldRule {
+    name: &'static str,
+    /// Whether the field is set, and whether the configuration already has that value.
+    same: fn(&Fields, &Configuration) -> Option<bool>,
+    /// Leaves only this field out.
+    clear: fn(&mut Fields),
+}
+
+/// Every non-OIDC field, in the alphabetical order the API body is written in.
+const FIELD_RULES: &[FieldRule] = &[
+    FieldRule {
+        name: "auth_type",
+        same: |f, c| f.auth_type.map(|a| a.as_str() == c.auth()),
+        clear: |f| f.auth_type = None,
+    },
+    FieldRule {
+        name: "registry_type",
+        same: |f, c| {
+            f.registry_type
+                .map(|t| Some(t.as_str()) == c.registry_type.as_deref())
+        },
+        clear: |f| f.registry_type = None,
+    },
+    FieldRule {
+        name: "replaces_base",
+        same: |f, c| {
+            f.replaces_base
+                .map(|b| b == c.replaces_base.unwrap_or(false))
+        },
+        clear: |f| f.replaces_base = None,
+    },
+    FieldRule {
+        name: "selected_repository_ids",
+        same: |f, c| {
+            let set = |ids: &[u64]| {
+                let mut ids = ids.to_vec();
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            };
+            let want = f.selected_repository_ids.as_deref()?;
+            Some(
+                c.selected_repository_ids
+                    .as_deref()
+                    .is_some_and(|have| set(have) == set(want)),
+            )
+        },
+        clear: |f| f.selected_repository_ids = None,
+    },
+    FieldRule {
+        name: "url",
+        same: |f, c| {
+            let want = f.url.as_deref()?;
+            Some(
+                c.url
+                    .as_deref()
+                    .is_some_and(|h| normalize_url(h) == normalize_url(want)),
+            )
+        },
+        clear: |f| f.url = None,
+    },
+    FieldRule {
+        name: "username",
+        same: |f, c| f.username.as_ref().map(|u| Some(u) == c.username.as_ref()),
+        clear: |f| f.username = None,
+    },
+    FieldRule {
+        name: "visibility",
+        same: |f, c| {
+            f.visibility
+                .map(|v| Some(v.as_str()) == c.visibility.as_deref())
+        },
+        clear: |f| f.visibility = None,
+    },
+];
+
+impl Fields {
+    /// The names of the fields set, in the order the API body writes them (alphabetical).
+    pub fn names(&self) -> Vec<String> {
+        let none = Configuration::default();
+        let mut names: Vec<String> = FIELD_RULES
+            .iter()
+            .filter(|r| (r.same)(self, &none).is_some())
+            .map(|r| r.name.to_string())
+            .chain(self.oidc.keys().map(|k| k.as_str().to_string()))
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// The names of the fields set whose value differs from the configuration GitHub reports.
+    ///
+    /// Absent values compare as the API's defaults (`replaces_base` false, `auth_type` token);
+    /// URLs compare normalised; repository ids compare as sets.
+    pub fn changed(&self, current: &Configuration) -> Vec<String> {
+        let mut names: Vec<String> = FIELD_RULES
+            .iter()
+            .filter(|r| (r.same)(self, current) == Some(false))
+            .map(|r| r.name.to_string())
+            .chain(
+                self.oidc
+                    .iter()
+                    .filter(|(k, v)| current.oidc.0.get(k) != Some(v))
+                    .map(|(k, _)| k.as_str().to_string()),
+            )
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Only the named fields.
+    pub fn only(&self, names: &[String]) -> Fields {
+        let mut kept = self.clone();
+        for rule in FIELD_RULES {
+            if !names.iter().any(|n| n == rule.name) {
+                (rule.clear)(&mut kept);
+            }
+        }
+        kept.oidc
+            .retain(|k, _| names.iter().any(|n| n == k.as_str()));
+        kept
+    }
+}
+
+/// A create or update body as sent: the fields, and the sealed secret when there is one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Body {
+    #[serde(flatten)]
+    pub fields: Fields,
+    /// Base64 of the sealed box; a sealed value, safe to send, never shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encrypted_value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
 }
 
 /// Why a configuration cannot be brought to a spec by a PATCH.
@@ -287,11 +432,11 @@ pub enum Refusal {
     SecretForOidc { current: String },
 }
 
-/// What a PATCH must send to bring `current` to `spec`.
+/// What a PATCH must send to bring a configuration to a spec.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Patch {
     /// The fields to send (never the secret; the caller seals and adds it).
-    pub body: Map<String, Value>,
+    pub body: Fields,
     /// The field names written, with `secret` standing for the sealed value; empty: unchanged.
     pub fields: Vec<String>,
 }
@@ -299,11 +444,8 @@ pub struct Patch {
 impl RegistrySpec {
     /// Why the configuration GitHub reports cannot be patched to this spec, if it cannot.
     /// Checked before anything is looked up or sealed.
-    pub fn refusal(&self, current: &Value) -> Option<Refusal> {
-        let current_auth = current
-            .get("auth_type")
-            .and_then(Value::as_str)
-            .unwrap_or("token");
+    pub fn refusal(&self, current: &Configuration) -> Option<Refusal> {
+        let current_auth = current.auth();
         if let Some(wanted) = self.auth_type
             && wanted.as_str() != current_auth
         {
@@ -327,16 +469,13 @@ impl RegistrySpec {
     /// The PATCH that brings the configuration GitHub reports to this spec (once
     /// [`RegistrySpec::refusal`] is `None`): only the fields that differ, plus the secret when
     /// given (a rotation always writes).
-    pub fn patch_for(&self, repository_ids: &[u64], current: &Value) -> Patch {
+    pub fn patch_for(&self, repository_ids: &[u64], current: &Configuration) -> Patch {
         let desired = self.fields(repository_ids);
-        let mut fields = changed_fields(&desired, current);
-        let mut body: Map<String, Value> = desired
-            .into_iter()
-            .filter(|(k, _)| fields.contains(k))
-            .collect();
-        if body.contains_key("selected_repository_ids") {
+        let mut fields = desired.changed(current);
+        let mut body = desired.only(&fields);
+        if body.selected_repository_ids.is_some() {
             // GitHub takes repository ids only together with visibility selected.
-            body.insert("visibility".into(), "selected".into());
+            body.visibility = Some(Visibility::Selected);
         }
         if self.secret.is_some() {
             fields.push("secret".into());
@@ -345,48 +484,48 @@ impl RegistrySpec {
     }
 }
 
-/// The fields of `desired` whose value differs from the configuration GitHub reports.
-///
-/// Absent values compare as the API's defaults (`replaces_base` false, `auth_type` token);
-/// URLs compare normalised; repository ids compare as sets.
-pub fn changed_fields(desired: &Map<String, Value>, current: &Value) -> Vec<String> {
-    desired
-        .iter()
-        .filter(|(k, want)| {
-            let have = current.get(k.as_str()).filter(|v| !v.is_null());
-            let same = match k.as_str() {
-                "url" => match (want.as_str(), have.and_then(Value::as_str)) {
-                    (Some(w), Some(h)) => normalize_url(w) == normalize_url(h),
-                    _ => false,
-                },
-                "replaces_base" => Some(*want) == Some(have.unwrap_or(&Value::Bool(false))),
-                "auth_type" => {
-                    want.as_str() == Some(have.and_then(Value::as_str).unwrap_or("token"))
-                }
-                "selected_repository_ids" => {
-                    let ids = |v: &Value| {
-                        let mut ids: Vec<u64> = v
-                            .as_array()
-                            .map(|a| a.iter().filter_map(Value::as_u64).collect())
-                            .unwrap_or_default();
-                        ids.sort_unstable();
-                        ids.dedup();
-                        ids
-                    };
-                    have.is_some_and(|h| ids(h) == ids(want))
-                }
-                _ => have == Some(*want),
-            };
-            !same
-        })
-        .map(|(k, _)| k.clone())
-        .collect()
+/// One validated `sync` manifest entry.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Position in the list, from 0.
+    pub index: usize,
+    /// The configuration name to match, when given.
+    pub name: Option<ConfigName>,
+    /// What the configuration should look like; `secret` filled from the manifest.
+    pub spec: RegistrySpec,
+}
+
+impl Entry {
+    /// `registries[2] (https://npm.example.com)`: how errors and the summary name the entry.
+    pub fn label(&self) -> String {
+        describe(
+            self.index,
+            self.spec.url.as_ref().map(|u| u.as_str()),
+            self.name.as_ref().map(ConfigName::as_str),
+        )
+    }
+}
+
+/// How an entry at `index` is named in messages, from its url or name.
+pub fn describe(index: usize, url: Option<&str>, name: Option<&str>) -> String {
+    match url.or(name) {
+        Some(what) => format!("registries[{index}] ({})", shorten(what)),
+        None => format!("registries[{index}]"),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn config(v: serde_json::Value) -> Configuration {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn json_of(f: &Fields) -> serde_json::Value {
+        serde_json::to_value(f).unwrap()
+    }
 
     fn raw(pairs: &[(&str, &str)]) -> RawSpec {
         pairs
@@ -427,10 +566,10 @@ mod tests {
             "duplicate names are looked up once"
         );
         assert!(spec.creation_problems(&label).is_empty());
-        let body = spec.fields(&[1, 2, 3]);
+        let body = json_of(&spec.fields(&[1, 2, 3]));
         assert_eq!(body["selected_repository_ids"], json!([1, 2, 3]));
         assert_eq!(body["replaces_base"], json!(true));
-        assert!(!body.contains_key("secret") && !body.contains_key("encrypted_value"));
+        assert!(body.get("secret").is_none() && body.get("encrypted_value").is_none());
     }
 
     #[test]
@@ -517,7 +656,9 @@ mod tests {
 
     #[test]
     fn patch_sends_only_differences_and_refuses_what_github_cannot_do() {
-        let current = json!({"name": "N", "registry_type": "npm_registry", "url": "https://n.example.com", "visibility": "all"});
+        let current = config(
+            json!({"name": "N", "registry_type": "npm_registry", "url": "https://n.example.com", "visibility": "all"}),
+        );
         let spec = |pairs: &[(&str, &str)]| RegistrySpec::parse(&raw(pairs), &label).unwrap();
         let same = spec(&[
             ("registry_type", "npm_registry"),
@@ -528,7 +669,7 @@ mod tests {
         assert_eq!(
             same.patch_for(&[], &current),
             Patch {
-                body: Map::new(),
+                body: Fields::default(),
                 fields: vec![]
             }
         );
@@ -539,7 +680,7 @@ mod tests {
         ]);
         let p = rotate.patch_for(&[7], &current);
         assert_eq!(
-            Value::Object(p.body),
+            json_of(&p.body),
             json!({"visibility": "selected", "selected_repository_ids": [7]})
         );
         assert_eq!(
@@ -558,7 +699,7 @@ mod tests {
                 wanted: AuthType::OidcAzure
             })
         );
-        let oidc_current = json!({"name": "N", "auth_type": "oidc_gcp"});
+        let oidc_current = config(json!({"name": "N", "auth_type": "oidc_gcp"}));
         assert_eq!(
             spec(&[("secret", "s")]).refusal(&oidc_current),
             Some(Refusal::SecretForOidc {
@@ -569,18 +710,30 @@ mod tests {
 
     #[test]
     fn changed_fields_uses_api_defaults_and_normalises() {
-        let current = json!({
+        let current = config(json!({
             "name": "NPM", "registry_type": "npm_registry", "url": "https://NPM.example.com/x/",
-            "visibility": "selected", "selected_repository_ids": [2, 1], "username": null
-        });
-        let mut want = Map::new();
-        want.insert("url".into(), json!("https://npm.example.com/x"));
-        want.insert("replaces_base".into(), json!(false));
-        want.insert("auth_type".into(), json!("token"));
-        want.insert("selected_repository_ids".into(), json!([1, 2]));
-        assert!(changed_fields(&want, &current).is_empty());
-        want.insert("username".into(), json!("bot"));
-        want.insert("visibility".into(), json!("all"));
-        assert_eq!(changed_fields(&want, &current), ["username", "visibility"]);
+            "visibility": "selected", "selected_repository_ids": [2, 1], "username": null,
+            "tenant_id": "t", "future_field": {"x": 1}
+        }));
+        let mut want = Fields {
+            url: Some("https://npm.example.com/x".into()),
+            replaces_base: Some(false),
+            auth_type: Some(AuthType::Token),
+            selected_repository_ids: Some(vec![1, 2]),
+            ..Fields::default()
+        };
+        want.oidc.insert(OidcField::TenantId, "t".into());
+        assert!(want.changed(&current).is_empty());
+        want.username = Some("bot".into());
+        want.visibility = Some(Visibility::All);
+        want.oidc.insert(OidcField::TenantId, "u".into());
+        assert_eq!(
+            want.changed(&current),
+            ["tenant_id", "username", "visibility"]
+        );
+        assert_eq!(
+            json_of(&want.only(&["tenant_id".into(), "url".into()])),
+            json!({"url": "https://npm.example.com/x", "tenant_id": "u"})
+        );
     }
 }

@@ -1,0 +1,144 @@
+//! Carrying a plan out: serially, in plan order (creates and updates, then deletes), each step
+//! once. A delete is skipped once any earlier step failed, so a prune never runs on a
+//! half-applied manifest.
+
+use anyhow::{Result, anyhow};
+
+use super::change::{Action, Outcome};
+use super::context::Ctx;
+use super::plan::{Plan, Step};
+use crate::model::{Configuration, Event, Notify};
+
+/// Applies every planned step; failures are recorded in their step.
+pub fn apply(ctx: &Ctx, plan: &mut Plan, notify: &Notify) {
+    let says_each = plan.says_each_failure;
+    let mut failed = plan
+        .steps
+        .iter()
+        .filter(|s| s.change.outcome == Outcome::Failed)
+        .count();
+    if says_each {
+        for step in plan
+            .steps
+            .iter()
+            .filter(|s| s.change.outcome == Outcome::Failed)
+        {
+            notify(Event::Error(step.change.error.clone().unwrap_or_default()));
+        }
+    }
+    for step in plan.steps.iter_mut() {
+        if step.change.outcome != Outcome::Planned {
+            continue;
+        }
+        if step.change.action == Action::Delete && failed > 0 {
+            step.change.outcome = Outcome::Skipped;
+            step.change.error = Some(format!(
+                "not deleted: {failed} entr{} failed, and prune runs only once every create and update succeeded",
+                if failed == 1 { "y" } else { "ies" }
+            ));
+            continue;
+        }
+        match apply_step(ctx, step) {
+            Ok(created) => {
+                step.change.outcome = Outcome::Applied;
+                if let Some(created) = created {
+                    adopt_created(step, created, notify);
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                let why = describe_failure(step, &e);
+                if says_each {
+                    let label = step.label.clone().unwrap_or_default();
+                    notify(Event::Error(format!("{label}: {why}")));
+                }
+                step.change.outcome = Outcome::Failed;
+                step.change.error = Some(why);
+                step.failure = Some(e);
+            }
+        }
+    }
+}
+
+/// `not created: …`, `NAME not updated: …`, `not deleted: …`.
+fn describe_failure(step: &Step, e: &anyhow::Error) -> String {
+    let text = format!("{e:#}");
+    if text.starts_with("not written:") {
+        return text;
+    }
+    match step.change.action {
+        Action::Create => format!("not created: {text}"),
+        Action::Update => format!(
+            "{} not updated: {text}",
+            step.change.name.as_deref().unwrap_or_default()
+        ),
+        _ => format!("not deleted: {text}"),
+    }
+}
+
+/// One write; `Ok(Some(config))` is what a POST returned.
+fn apply_step(ctx: &Ctx, step: &Step) -> Result<Option<Configuration>> {
+    let target = || {
+        step.target
+            .as_ref()
+            .ok_or_else(|| anyhow!("internal: the step names no configuration"))
+    };
+    match step.change.action {
+        Action::Create => {
+            let body = ctx.body(&step.body, step.secret.as_ref())?;
+            ctx.client.create(ctx.org, &body).map(Some)
+        }
+        Action::Update => {
+            let body = ctx.body(&step.body, step.secret.as_ref())?;
+            ctx.client.update(ctx.org, target()?, &body).map(|()| None)
+        }
+        Action::Delete => ctx.client.delete(ctx.org, target()?).map(|()| None),
+        Action::Unchanged => Ok(None),
+    }
+}
+
+/// Takes the name GitHub gave a new configuration, warning when it is not the one asked for.
+fn adopt_created(step: &mut Step, created: Configuration, notify: &Notify) {
+    if let Some(wanted) = &step.wanted
+        && !wanted.as_str().eq_ignore_ascii_case(&created.name)
+    {
+        let got = &created.name;
+        let message = match &step.label {
+            Some(label) => format!(
+                "{label}: asked for name {wanted}, GitHub named the new configuration {got}; put name: {got} in the entry, or the next run will not find it by name"
+            ),
+            None => format!(
+                "asked for `{wanted}`, GitHub named the new configuration `{got}`; use that name from now on"
+            ),
+        };
+        notify(Event::Warning(message));
+    }
+    step.change.name = Some(created.name.clone()).filter(|n| !n.is_empty());
+    step.created = Some(created);
+}
+
+/// The configurations after the plan (applied, or as planned in a dry run), without a read-back:
+/// the listing with what was written merged in, deletes removed, creates added.
+pub fn state_after(plan: &Plan) -> Vec<Configuration> {
+    let mut state: Vec<Option<Configuration>> = plan.listing.iter().cloned().map(Some).collect();
+    let mut added = Vec::new();
+    for step in &plan.steps {
+        let done = matches!(step.change.outcome, Outcome::Applied | Outcome::Planned);
+        if !done {
+            continue;
+        }
+        match (step.change.action, step.current) {
+            (Action::Update, Some(ci)) => {
+                if let Some(Some(c)) = state.get_mut(ci) {
+                    c.merge(&step.body);
+                }
+            }
+            (Action::Delete, Some(ci)) => state[ci] = None,
+            (Action::Create, _) => added.push(step.created.clone().unwrap_or_else(|| {
+                Configuration::planned(step.wanted.as_ref().map(|n| n.as_str()), &step.body)
+            })),
+            _ => {}
+        }
+    }
+    state.into_iter().flatten().chain(added).collect()
+}

@@ -1,0 +1,261 @@
+//! Planning `sync`: which configuration each manifest entry is about, what it needs, and (with
+//! prune) which configurations no entry names. Every page is listed once; nothing is written.
+
+use anyhow::Result;
+
+use super::change::{Action, Change};
+use super::context::Ctx;
+use super::plan::{Plan, Step};
+use crate::model::types::normalize_url;
+use crate::model::{ConfigName, Configuration, Entry, Refusal};
+
+/// Which configuration an entry is about: `Ok(None)` to create, `Err` when it cannot be told.
+type Matched = Result<Option<usize>, String>;
+
+fn config_key(c: &Configuration) -> Option<(String, String)> {
+    Some((c.registry_type.clone()?, normalize_url(c.url.as_deref()?)))
+}
+
+fn entry_key(e: &Entry) -> Option<(String, String)> {
+    e.spec
+        .match_key()
+        .map(|(t, url)| (t.as_str().to_string(), url))
+}
+
+/// Matches every entry: names first (the surest), then registry type and URL.
+///
+/// Linear: configurations are indexed by name and by key once.
+fn match_entries(entries: &[Entry], configs: &[Configuration]) -> Vec<Matched> {
+    use std::collections::HashMap;
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut by_key: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for (ci, c) in configs.iter().enumerate() {
+        by_name.entry(c.name.to_ascii_lowercase()).or_insert(ci);
+        if let Some(k) = config_key(c) {
+            by_key.entry(k).or_default().push(ci);
+        }
+    }
+    let mut claimed: Vec<Option<usize>> = vec![None; configs.len()];
+    let mut matched: Vec<Matched> = vec![Ok(None); entries.len()];
+    for (i, e) in entries.iter().enumerate() {
+        if let Some(name) = &e.name {
+            let hit = by_name.get(&name.as_str().to_ascii_lowercase()).copied();
+            if let Some(ci) = hit {
+                claimed[ci] = Some(i);
+            }
+            matched[i] = Ok(hit);
+        }
+    }
+    for (i, e) in entries.iter().enumerate().filter(|(_, e)| e.name.is_none()) {
+        matched[i] = match_by_key(e, entries, configs, &by_key, &mut claimed);
+    }
+    for (i, e) in entries.iter().enumerate() {
+        if let (Some(name), Ok(None)) = (&e.name, &matched[i])
+            && let Some(why) = renamed(e, name, configs, &by_key, &claimed)
+        {
+            matched[i] = Err(why);
+        }
+    }
+    matched
+}
+
+fn match_by_key(
+    e: &Entry,
+    entries: &[Entry],
+    configs: &[Configuration],
+    by_key: &std::collections::HashMap<(String, String), Vec<usize>>,
+    claimed: &mut [Option<usize>],
+) -> Matched {
+    let Some(key) = entry_key(e) else {
+        return Err(format!(
+            "{}: give `name`, or `registry_type` and `url`",
+            e.label()
+        ));
+    };
+    let hits = by_key.get(&key).map(Vec::as_slice).unwrap_or_default();
+    match hits {
+        [] => Ok(None),
+        [ci] => match claimed[*ci] {
+            Some(j) => Err(format!(
+                "{}: matches `{}` by registry_type and url, which {} names; list each configuration once",
+                e.label(),
+                configs[*ci].name,
+                entries[j].label()
+            )),
+            None => {
+                claimed[*ci] = Some(e.index);
+                Ok(Some(*ci))
+            }
+        },
+        several => Err(format!(
+            "{}: {} configurations match registry_type {} and url {}: {}; give `name` to pick one",
+            e.label(),
+            several.len(),
+            key.0,
+            key.1,
+            several
+                .iter()
+                .map(|ci| configs[*ci].name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// A name that matches nothing while an unclaimed configuration has the entry's registry type
+/// and URL: GitHub named it differently. Creating would make a second one every run.
+fn renamed(
+    e: &Entry,
+    name: &ConfigName,
+    configs: &[Configuration],
+    by_key: &std::collections::HashMap<(String, String), Vec<usize>>,
+    claimed: &[Option<usize>],
+) -> Option<String> {
+    let key = entry_key(e)?;
+    let ci = by_key
+        .get(&key)?
+        .iter()
+        .copied()
+        .find(|ci| claimed[*ci].is_none())?;
+    let other = &configs[ci].name;
+    Some(format!(
+        "{}: `name`: no configuration is named {name}, but `{other}` has this registry_type and url (GitHub chooses names on creation); set name: {other} or leave name out to match by registry_type and url",
+        e.label(),
+    ))
+}
+
+/// Plans one entry against the configuration it matched (if any).
+fn plan_entry(ctx: &Ctx, entry: &Entry, current: Option<(usize, &Configuration)>) -> Step {
+    let planned = match current {
+        None => plan_create(ctx, entry),
+        Some((ci, current)) => plan_update(ctx, entry, current).map(|mut s| {
+            s.current = Some(ci);
+            s
+        }),
+    };
+    let mut step = planned.unwrap_or_else(|why| {
+        let action = if current.is_some() {
+            Action::Update
+        } else {
+            Action::Create
+        };
+        let shown = current.map_or_else(|| planned_view(entry), |(_, c)| c.clone());
+        Step::failed(Change::of(action, &shown, Vec::new()), why)
+    });
+    step.current = current.map(|(ci, _)| ci);
+    step.change.entry = Some(entry.index);
+    step.label = Some(entry.label());
+    step
+}
+
+/// How a not-yet-created entry is shown.
+fn planned_view(entry: &Entry) -> Configuration {
+    Configuration::planned(
+        entry.name.as_ref().map(ConfigName::as_str),
+        &entry.spec.fields(&[]),
+    )
+}
+
+fn plan_create(ctx: &Ctx, entry: &Entry) -> Result<Step, String> {
+    let label = entry.label();
+    let spec = &entry.spec;
+    let problems = spec.creation_problems(&|k: &str| format!("`{k}`"));
+    if !problems.is_empty() {
+        let what = match &entry.name {
+            Some(n) => format!("no configuration is named {n}"),
+            None => "no configuration has this registry_type and url".to_string(),
+        };
+        return Err(format!(
+            "{label}: {what}, so it would be created, which needs: {}",
+            problems.join("; ")
+        ));
+    }
+    let ids = ctx
+        .repository_ids(spec)
+        .map_err(|e| format!("{label}: `selected_repositories`: {e:#}"))?;
+    Ok(Step::create(spec, &ids, entry.name.clone()))
+}
+
+fn plan_update(ctx: &Ctx, entry: &Entry, current: &Configuration) -> Result<Step, String> {
+    let label = entry.label();
+    let name = &current.name;
+    match entry.spec.refusal(current) {
+        Some(Refusal::AuthTypeChange {
+            current: auth,
+            wanted,
+        }) => {
+            return Err(format!(
+                "{label}: `auth_type`: {name} uses auth_type {auth} and GitHub cannot change auth_type in place; delete it first (operation: delete, name: {name}), or drop this entry for one run with prune: true, and the next sync creates it with {wanted}"
+            ));
+        }
+        Some(Refusal::SecretForOidc { current: auth }) => {
+            return Err(format!(
+                "{label}: `secret`: {name} uses auth_type {auth}, which takes no secret; remove the secret from the entry"
+            ));
+        }
+        None => {}
+    }
+    let target: ConfigName = name
+        .parse()
+        .map_err(|e| format!("{label}: GitHub lists a name that cannot be used in a path: {e}"))?;
+    let ids = ctx
+        .repository_ids(&entry.spec)
+        .map_err(|e| format!("{label}: `selected_repositories`: {e:#}"))?;
+    let patch = entry.spec.patch_for(&ids, current);
+    let mut step = Step::update(
+        target,
+        current,
+        patch.body,
+        patch.fields,
+        entry.spec.secret.clone(),
+    );
+    // The change shows the configuration's name as GitHub has it.
+    step.change.name = Some(name.clone());
+    Ok(step)
+}
+
+/// `sync`: one step per entry in manifest order, then (with prune) a delete for each
+/// configuration no entry matched.
+pub fn plan(ctx: &Ctx, entries: &[Entry], prune: bool) -> Result<Plan> {
+    let listing = ctx.client.list_all(ctx.org)?.configurations;
+    let matched = match_entries(entries, &listing);
+    let mut claimed = vec![false; listing.len()];
+    let mut steps: Vec<Step> = Vec::with_capacity(entries.len());
+    for (entry, m) in entries.iter().zip(&matched) {
+        if let Ok(Some(ci)) = m {
+            claimed[*ci] = true;
+        }
+        steps.push(match m {
+            Ok(found) => plan_entry(ctx, entry, found.map(|ci| (ci, &listing[ci]))),
+            Err(why) => {
+                let mut step = Step::failed(
+                    Change::of(Action::Create, &planned_view(entry), Vec::new()),
+                    why.clone(),
+                );
+                step.change.entry = Some(entry.index);
+                step.label = Some(entry.label());
+                step
+            }
+        });
+    }
+    let unclaimed: Vec<usize> = (0..listing.len()).filter(|ci| !claimed[*ci]).collect();
+    let mut kept = Vec::new();
+    for ci in unclaimed {
+        let config = &listing[ci];
+        match (prune, config.name.parse::<ConfigName>()) {
+            (true, Ok(name)) => {
+                let mut step = Step::delete(name, config);
+                step.current = Some(ci);
+                step.label = Some(format!("prune {}", config.name));
+                steps.push(step);
+            }
+            _ => kept.push(config.name.clone()),
+        }
+    }
+    Ok(Plan {
+        steps,
+        listing,
+        kept,
+        says_each_failure: true,
+    })
+}

@@ -1,0 +1,533 @@
+//! The Action front end: a GitHub Actions step's `INPUT_*` variables → one validated
+//! [`Request`]. Every problem is collected and reported together, each naming the input and
+//! what is allowed, before any request. An `INPUT_*` variable that is not an input of this
+//! action (`dry-run` for `dry_run`), or whose value is not UTF-8, is refused: no input vanishes.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::Deserialize;
+use zeroize::Zeroize;
+
+use super::env::Env;
+use super::manifest;
+use super::shared::{self, Given, closest};
+use crate::client::Connection;
+use crate::core::Request;
+use crate::model::spec::{RawSpec, SPEC_KEYS};
+use crate::model::types::ApiUrl;
+use crate::model::{Error, OidcField, Operation, Org, Secret, parse_bool};
+use crate::report::Sink;
+
+/// The inputs besides the registry keys ([`SPEC_KEYS`] and the OIDC fields).
+const INPUTS: &[&str] = &[
+    "token",
+    "org",
+    "api_url",
+    "operation",
+    "name",
+    "dry_run",
+    "per_page",
+    "page",
+    "request_timeout",
+    "max_wait",
+    "ca_certificate",
+    "registries",
+    "prune",
+];
+
+/// Every input name of the action, as `action.yml` declares them.
+pub fn known_inputs() -> impl Iterator<Item = &'static str> {
+    INPUTS
+        .iter()
+        .chain(SPEC_KEYS)
+        .copied()
+        .chain(OidcField::ALL.iter().map(|f| f.as_str()))
+}
+
+/// The raw `INPUT_*` strings, as the runner passes them (upper-cased names; envy lower-cases).
+#[derive(Deserialize, Default)]
+struct Raw {
+    token: Option<String>,
+    org: Option<String>,
+    api_url: Option<String>,
+    operation: Option<String>,
+    name: Option<String>,
+    dry_run: Option<String>,
+    per_page: Option<String>,
+    page: Option<String>,
+    request_timeout: Option<String>,
+    max_wait: Option<String>,
+    ca_certificate: Option<String>,
+    registries: Option<String>,
+    prune: Option<String>,
+    /// Every other input, including the registry keys, read through [`SPEC_KEYS`].
+    #[serde(flatten)]
+    rest: BTreeMap<String, String>,
+}
+
+impl Drop for Raw {
+    fn drop(&mut self) {
+        self.token.zeroize();
+        // `rest` holds `secret`.
+        for value in self.rest.values_mut() {
+            value.zeroize();
+        }
+    }
+}
+
+/// The registry inputs (the secret among them), cleared when dropped.
+struct Wiped(RawSpec);
+
+impl Drop for Wiped {
+    fn drop(&mut self) {
+        for value in self.0.values_mut() {
+            value.zeroize();
+        }
+    }
+}
+
+fn input(key: &str) -> String {
+    format!("input `{key}`")
+}
+
+/// Where the report goes: Actions' files inside a workflow, a JSON document elsewhere.
+pub fn sink(env: &Env) -> Sink {
+    if env.in_actions() {
+        Sink::Actions {
+            output_file: env.path("GITHUB_OUTPUT"),
+            summary_file: env.path("GITHUB_STEP_SUMMARY"),
+        }
+    } else {
+        Sink::Terminal {
+            json: true,
+            colour: false,
+        }
+    }
+}
+
+/// The values to mask before anything is printed: the token, the secret, and the secrets of
+/// a `registries` manifest (literal `secret` values and the `secret_env` variables).
+///
+/// Read straight from the environment, leniently, so masking happens even when validation fails.
+pub fn values_to_mask(env: &Env) -> Vec<Secret> {
+    let mut values: Vec<Secret> = ["INPUT_TOKEN", "INPUT_SECRET"]
+        .iter()
+        .filter_map(|k| env.get(k))
+        .map(|v| Secret::new(v.to_string()))
+        .collect();
+    if let Some(text) = env.get("INPUT_REGISTRIES") {
+        values.extend(manifest::secrets_to_mask(text, env));
+    }
+    values
+}
+
+/// Every `INPUT_*` variable must be an input of the action, with a UTF-8 value.
+fn unknown_inputs(env: &Env, errors: &mut Vec<String>) {
+    for var in env.not_utf8() {
+        if let Some(name) = var.strip_prefix("INPUT_") {
+            errors.push(format!(
+                "{}: the value is not valid UTF-8 (not shown); pass text",
+                input(&name.to_ascii_lowercase())
+            ));
+        }
+    }
+    for (var, _) in env.vars() {
+        let Some(name) = var.strip_prefix("INPUT_") else {
+            continue;
+        };
+        let name = name.to_ascii_lowercase();
+        if known_inputs().any(|k| k == name) {
+            continue;
+        }
+        let hint = match closest(&name, known_inputs()) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None => "see the inputs in action.yml or README".to_string(),
+        };
+        errors.push(format!(
+            "{}: not an input of this action (INPUT_{}); {hint}",
+            input(&name),
+            name.to_ascii_uppercase()
+        ));
+    }
+}
+
+/// Validates every input; all problems are reported together.
+pub fn request(env: &Env) -> Result<Request, Error> {
+    let raw: Raw = envy::prefixed("INPUT_")
+        .from_iter(
+            env.vars()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| (k.to_string(), v.to_string())),
+        )
+        .map_err(|e| Error::invalid(format!("inputs could not be read: {e}")))?;
+    let mut errors = Vec::new();
+    unknown_inputs(env, &mut errors);
+    let operation = match raw.operation.as_deref().map(str::parse::<Operation>) {
+        None => Operation::Set,
+        Some(Ok(op)) => op,
+        Some(Err(e)) => {
+            errors.push(format!("{}: {e}", input("operation")));
+            return Err(Error::Invalid(errors));
+        }
+    };
+    let connection = connection(&raw, env, &mut errors);
+    let org = org(&raw, &mut errors);
+    let dry_run = boolean(raw.dry_run.as_deref(), "dry_run", &mut errors);
+    let command = command(&raw, env, operation, &mut errors);
+    match (errors.is_empty(), connection, org, command) {
+        (true, Some(connection), Some(org), Some(command)) => Ok(Request {
+            connection,
+            org,
+            dry_run,
+            command,
+        }),
+        _ => {
+            if errors.is_empty() {
+                errors.push("inputs are incomplete".to_string());
+            }
+            Err(Error::Invalid(errors))
+        }
+    }
+}
+
+fn boolean(value: Option<&str>, key: &str, errors: &mut Vec<String>) -> bool {
+    match value.map(parse_bool) {
+        None => false,
+        Some(Ok(b)) => b,
+        Some(Err(e)) => {
+            errors.push(format!("{}: {e}", input(key)));
+            false
+        }
+    }
+}
+
+fn org(raw: &Raw, errors: &mut Vec<String>) -> Option<Org> {
+    match raw.org.as_deref() {
+        Some(o) => o
+            .trim()
+            .parse::<Org>()
+            .map_err(|e| errors.push(format!("{}: {e}", input("org"))))
+            .ok(),
+        None => {
+            errors.push(format!(
+                "{}: required; the organization login (defaults to the repository owner in a workflow)",
+                input("org")
+            ));
+            None
+        }
+    }
+}
+
+fn connection(raw: &Raw, env: &Env, errors: &mut Vec<String>) -> Option<Connection> {
+    let token = shared::token(raw.token.as_deref(), &input("token"), errors);
+    if raw.token.is_none() {
+        errors.push(format!(
+            "{}: required; a classic PAT with admin:org, or an app or fine-grained token with \"Organization private registries\" permission",
+            input("token")
+        ));
+    }
+    let api_url = raw
+        .api_url
+        .as_deref()
+        .or_else(|| env.get("GITHUB_API_URL"))
+        .unwrap_or("https://api.github.com")
+        .parse::<ApiUrl>()
+        .map_err(|e| errors.push(format!("{}: {e}", input("api_url"))))
+        .ok();
+    let request_timeout = shared::number(
+        raw.request_timeout.as_deref(),
+        1..=3600,
+        30,
+        &input("request_timeout"),
+        errors,
+    );
+    let max_wait = shared::number(
+        raw.max_wait.as_deref(),
+        0..=21_600,
+        300,
+        &input("max_wait"),
+        errors,
+    );
+    let workspace = env.path("GITHUB_WORKSPACE");
+    let ca_certificate = raw.ca_certificate.as_deref().and_then(|v| {
+        shared::ca_certificate(v, workspace.as_deref())
+            .map_err(|e| errors.push(format!("{}: {e}", input("ca_certificate"))))
+            .ok()
+    });
+    Some(Connection {
+        api_url: api_url?,
+        token: token?,
+        request_timeout: Duration::from_secs(request_timeout),
+        max_wait: Duration::from_secs(max_wait),
+        ca_certificate,
+    })
+}
+
+fn command(
+    raw: &Raw,
+    env: &Env,
+    operation: Operation,
+    errors: &mut Vec<String>,
+) -> Option<crate::core::Command> {
+    let per_page = shared::number(
+        raw.per_page.as_deref(),
+        1..=100,
+        100,
+        &input("per_page"),
+        errors,
+    ) as u32;
+    let page = raw
+        .page
+        .as_deref()
+        .map(|p| shared::number(Some(p), 1..=100_000, 1, &input("page"), errors) as u32);
+    let prune = boolean(raw.prune.as_deref(), "prune", errors);
+    let spec = Wiped(
+        raw.rest
+            .iter()
+            .filter(|(k, _)| {
+                SPEC_KEYS.contains(&k.as_str())
+                    || OidcField::ALL.iter().any(|f| f.as_str() == k.as_str())
+            })
+            .map(|(k, v)| {
+                // Secrets are taken verbatim (a password may end in spaces); the rest trimmed.
+                let v = if k == "secret" {
+                    v.clone()
+                } else {
+                    v.trim().to_string()
+                };
+                (k.clone(), v)
+            })
+            .filter(|(_, v)| !v.is_empty())
+            .collect(),
+    );
+    let registries = match (operation, raw.registries.as_deref()) {
+        (Operation::Sync, Some(text)) => Some(manifest::parse(text, env)),
+        (_, Some(_)) => Some(Ok(Vec::new())),
+        (_, None) => None,
+    };
+    let paging = match (&raw.page, &raw.per_page) {
+        (Some(_), _) => Some("page"),
+        (None, Some(_)) => Some("per_page"),
+        _ => None,
+    };
+    let given = Given {
+        operation,
+        name: raw.name.as_deref(),
+        spec: &spec.0,
+        paging,
+        per_page,
+        page,
+        registries,
+        prune,
+    };
+    shared::command(&given, &input, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Env {
+        let mut vars: Vec<(String, String)> = vec![
+            ("INPUT_TOKEN".into(), "ghp_token".into()),
+            ("INPUT_ORG".into(), "acme".into()),
+            ("INPUT_API_URL".into(), "http://127.0.0.1:9".into()),
+        ];
+        vars.extend(
+            pairs
+                .iter()
+                .map(|(k, v)| (format!("INPUT_{}", k.to_uppercase()), v.to_string())),
+        );
+        Env::from_iter(vars)
+    }
+
+    fn errors(pairs: &[(&str, &str)]) -> String {
+        request(&env(pairs)).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn defaults_to_set_and_needs_a_match_key() {
+        let e = errors(&[("secret", "x")]);
+        assert!(
+            e.contains("input `registry_type`: required by operation set without a name"),
+            "{e}"
+        );
+        assert!(e.contains("input `url`: required by operation set"), "{e}");
+    }
+
+    #[test]
+    fn empty_inputs_are_absent() {
+        let i = request(&env(&[("operation", "list"), ("page", ""), ("name", "")])).unwrap();
+        assert!(matches!(
+            i.command,
+            crate::core::Command::List {
+                per_page: 100,
+                page: None
+            }
+        ));
+    }
+
+    #[test]
+    fn api_url_must_be_https_or_loopback() {
+        let e = errors(&[("operation", "list"), ("api_url", "http://example.com")]);
+        assert!(
+            e.contains("input `api_url`") && e.contains("only allowed to a literal loopback"),
+            "{e}"
+        );
+        let e = errors(&[
+            ("operation", "list"),
+            ("api_url", "http://127.0.0.1.example.com"),
+        ]);
+        assert!(e.contains("input `api_url`"), "{e}");
+    }
+
+    #[test]
+    fn unknown_and_misspelt_inputs_are_refused() {
+        let e = errors(&[
+            ("operation", "list"),
+            ("dry-run", "true"),
+            ("frobnicate", "1"),
+        ]);
+        assert!(
+            e.contains("input `dry-run`: not an input of this action (INPUT_DRY-RUN); did you mean `dry_run`?"),
+            "{e}"
+        );
+        assert!(
+            e.contains("input `frobnicate`: not an input of this action"),
+            "{e}"
+        );
+        use std::os::unix::ffi::OsStringExt;
+        let env = Env::from_os([
+            ("INPUT_TOKEN".into(), "t".into()),
+            ("INPUT_ORG".into(), "acme".into()),
+            ("INPUT_OPERATION".into(), "list".into()),
+            (
+                "INPUT_DRY_RUN".into(),
+                std::ffi::OsString::from_vec(vec![0xff, 0xfe]),
+            ),
+        ]);
+        let e = request(&env).unwrap_err().to_string();
+        assert!(
+            e.contains("input `dry_run`: the value is not valid UTF-8"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn numbers_and_booleans_name_their_range() {
+        let e = errors(&[
+            ("operation", "list"),
+            ("per_page", "101"),
+            ("dry_run", "maybe"),
+            ("request_timeout", "x"),
+        ]);
+        assert!(
+            e.contains("input `per_page`: \"101\" is not a whole number from 1 to 100"),
+            "{e}"
+        );
+        assert!(
+            e.contains("input `dry_run`: \"maybe\" is not a boolean; allowed: true, false"),
+            "{e}"
+        );
+        assert!(e.contains("input `request_timeout`"), "{e}");
+    }
+
+    #[test]
+    fn operations_refuse_inputs_they_do_not_use() {
+        let e = errors(&[("operation", "get"), ("url", "https://x")]);
+        assert!(e.contains("input `url`: not used by operation get"), "{e}");
+        assert!(e.contains("input `name`: required by operation get"), "{e}");
+        let e = errors(&[("operation", "delete"), ("name", "../../repos")]);
+        assert!(
+            e.contains("input `name`") && e.contains("is not a configuration name"),
+            "{e}"
+        );
+        let e = errors(&[("operation", "frobnicate")]);
+        assert!(
+            e.contains("unknown operation \"frobnicate\"; allowed: list, get, public-key"),
+            "{e}"
+        );
+        let e = errors(&[("operation", "update"), ("name", "X")]);
+        assert!(e.contains("nothing to update"), "{e}");
+    }
+
+    #[test]
+    fn token_and_org_are_required_and_never_echoed() {
+        let e = request(&Env::from_iter([
+            ("INPUT_OPERATION", "list"),
+            ("INPUT_ORG", "a/b"),
+        ]))
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("input `token`: required"), "{e}");
+        assert!(
+            e.contains("input `org`: \"a/b\" is not an organization login"),
+            "{e}"
+        );
+        let e = errors(&[
+            ("operation", "create"),
+            ("registry_type", "npm_registry"),
+            ("url", "x"),
+            ("secret", "TOPSECRET"),
+        ]);
+        assert!(!e.contains("TOPSECRET"), "{e}");
+    }
+
+    #[test]
+    fn sync_parses_the_manifest_and_masks_its_secrets() {
+        let manifest = "- registry_type: npm_registry\n  url: https://n.example.com\n  secret_env: NPM_TOKEN\n  visibility: all\n- type: docker-registry\n  url: https://r.example.com\n  secret: 'lit: #1'\n  visibility: all\n";
+        let e: Env = env(&[
+            ("operation", "sync"),
+            ("registries", manifest),
+            ("prune", "true"),
+        ])
+        .vars()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .chain([("NPM_TOKEN".to_string(), "npm-value".to_string())])
+        .collect();
+        let masks: Vec<String> = values_to_mask(&e)
+            .iter()
+            .map(|s| s.expose().to_string())
+            .collect();
+        for want in ["ghp_token", "npm-value", "lit: #1"] {
+            assert!(masks.iter().any(|m| m == want), "{want} not in {masks:?}");
+        }
+        let i = request(&e).unwrap();
+        let crate::core::Command::Sync { entries, prune } = &i.command else {
+            panic!("{:?}", i.command)
+        };
+        assert!(*prune);
+        assert_eq!(entries.len(), 2);
+        assert!(!format!("{i:?}").contains("npm-value"));
+
+        let e = errors(&[("operation", "sync"), ("url", "https://x")]);
+        assert!(e.contains("input `url`: not used by operation sync"), "{e}");
+        assert!(
+            e.contains("input `registries`: required by operation sync"),
+            "{e}"
+        );
+        let e = errors(&[("operation", "list"), ("prune", "true")]);
+        assert!(
+            e.contains("input `prune`: only used by operation sync"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn debug_of_inputs_shows_no_secret() {
+        let i = request(&env(&[
+            ("operation", "create"),
+            ("registry_type", "npm_registry"),
+            ("url", "https://npm.example.com"),
+            ("visibility", "all"),
+            ("secret", "TOPSECRET"),
+        ]))
+        .unwrap();
+        let dbg = format!("{i:?} {:?}", env(&[("secret", "TOPSECRET")]));
+        assert!(
+            !dbg.contains("TOPSECRET") && !dbg.contains("ghp_token"),
+            "{dbg}"
+        );
+    }
+}

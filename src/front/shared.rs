@@ -1,0 +1,293 @@
+//! The input rules both front ends apply, word for word: what each operation needs and
+//! refuses, tokens, numbers, booleans, `ca_certificate`, and "did you mean" suggestions.
+//! Messages name the input the way the front end spells it, through a [`Label`].
+
+use std::path::{Path, PathBuf};
+
+use crate::client::tls;
+use crate::core::Command;
+use crate::model::spec::{Label, RawSpec, SPEC_KEYS};
+use crate::model::{ConfigName, Entry, Operation, RegistrySpec, Secret, shorten};
+
+/// What the user gave for one operation, before validation.
+pub struct Given<'a> {
+    pub operation: Operation,
+    pub name: Option<&'a str>,
+    /// The registry keys given (trimmed, empty ones dropped; the secret verbatim).
+    pub spec: &'a RawSpec,
+    /// Whether `page` or `per_page` was given (list only).
+    pub paging: Option<&'static str>,
+    pub per_page: u32,
+    pub page: Option<u32>,
+    /// The parsed manifest (sync), or whether one was given to another operation.
+    pub registries: Option<Result<Vec<Entry>, Vec<String>>>,
+    pub prune: bool,
+}
+
+/// Turns what was given into the command, adding every problem to `errors`.
+pub fn command(g: &Given, label: Label, errors: &mut Vec<String>) -> Option<Command> {
+    let op = g.operation;
+    let name = g.name.and_then(|n| {
+        n.trim()
+            .parse::<ConfigName>()
+            .map_err(|e| errors.push(format!("{}: {e}", label("name"))))
+            .ok()
+    });
+    if op != Operation::Sync {
+        if g.registries.is_some() {
+            errors.push(format!(
+                "{}: only used by operation sync",
+                label("registries")
+            ));
+        }
+        if g.prune {
+            errors.push(format!("{}: only used by operation sync", label("prune")));
+        }
+    }
+    if let (true, Some(key)) = (op != Operation::List, g.paging) {
+        errors.push(format!("{}: only used by operation list", label(key)));
+    }
+    let spec_keys: Vec<&String> = g.spec.keys().collect();
+    let not_for = |errors: &mut Vec<String>, why: &str| {
+        for k in &spec_keys {
+            errors.push(format!("{}: not used by operation {op}; {why}", label(k)));
+        }
+    };
+    match op {
+        Operation::List => {
+            not_for(errors, "list takes per_page and page");
+            Some(Command::List {
+                per_page: g.per_page,
+                page: g.page,
+            })
+        }
+        Operation::PublicKey => {
+            not_for(errors, "public-key takes no registry inputs");
+            Some(Command::PublicKey)
+        }
+        Operation::Get | Operation::Delete => {
+            not_for(errors, "it takes only name");
+            need_name(g, label, errors);
+            name.map(|name| match op {
+                Operation::Get => Command::Get { name },
+                _ => Command::Delete { name },
+            })
+        }
+        Operation::Sync => {
+            not_for(
+                errors,
+                "sync reads every registry from the registries input",
+            );
+            sync(g, label, errors)
+        }
+        Operation::Create | Operation::Update | Operation::Set => writing(g, name, label, errors),
+    }
+}
+
+fn need_name(g: &Given, label: Label, errors: &mut Vec<String>) {
+    if g.name.is_none() {
+        errors.push(format!(
+            "{}: required by operation {}; the configuration name as GitHub reports it (see operation list)",
+            label("name"),
+            g.operation
+        ));
+    }
+}
+
+fn sync(g: &Given, label: Label, errors: &mut Vec<String>) -> Option<Command> {
+    if g.name.is_some() {
+        errors.push(format!(
+            "{}: not used by operation sync; put names in the registries entries",
+            label("name")
+        ));
+    }
+    match &g.registries {
+        Some(Ok(entries)) => Some(Command::Sync {
+            entries: entries.clone(),
+            prune: g.prune,
+        }),
+        Some(Err(problems)) => {
+            errors.extend(problems.iter().cloned());
+            None
+        }
+        None => {
+            errors.push(format!(
+                "{}: required by operation sync; a YAML or JSON list of registries",
+                label("registries")
+            ));
+            None
+        }
+    }
+}
+
+/// create, update and set: a registry spec, and what each needs of it.
+fn writing(
+    g: &Given,
+    name: Option<ConfigName>,
+    label: Label,
+    errors: &mut Vec<String>,
+) -> Option<Command> {
+    let spec = RegistrySpec::parse(g.spec, label)
+        .map_err(|mut e| errors.append(&mut e))
+        .ok();
+    match g.operation {
+        Operation::Create => {
+            if g.name.is_some() {
+                errors.push(format!(
+                    "{}: not used by operation create; GitHub names the configuration itself (use set to match by name)",
+                    label("name")
+                ));
+            }
+            let spec = spec?;
+            let mut problems = spec.creation_problems(label);
+            let ok = problems.is_empty();
+            errors.append(&mut problems);
+            ok.then_some(Command::Create { spec })
+        }
+        Operation::Update => {
+            need_name(g, label, errors);
+            let spec = spec?;
+            if !spec.has_changes() && !spec.wants_repositories() {
+                let keys: Vec<&str> = SPEC_KEYS
+                    .iter()
+                    .filter(|k| **k != "secret")
+                    .copied()
+                    .collect();
+                errors.push(format!(
+                    "operation update: nothing to update; give at least one of: secret, {}",
+                    keys.join(", ")
+                ));
+                return None;
+            }
+            name.map(|name| Command::Update { name, spec })
+        }
+        _ => {
+            let spec = spec?;
+            if name.is_none() && spec.match_key().is_none() {
+                for key in ["registry_type", "url"] {
+                    if !g.spec.contains_key(key) {
+                        errors.push(format!(
+                            "{}: required by operation set without a name (the configuration is matched by registry_type and url)",
+                            label(key)
+                        ));
+                    }
+                }
+                return None;
+            }
+            Some(Command::Set { name, spec })
+        }
+    }
+}
+
+/// The token, checked to be one plausible value (never quoted back).
+pub fn token(value: Option<&str>, label: &str, errors: &mut Vec<String>) -> Option<Secret> {
+    match value {
+        Some(t) if t.trim().chars().any(char::is_whitespace) || t.chars().any(char::is_control) => {
+            errors.push(format!(
+                "{label}: contains white space or control characters; pass the token alone"
+            ));
+            None
+        }
+        Some(t) => Some(Secret::new(t.trim().to_string())),
+        None => None,
+    }
+}
+
+/// A whole number within `range`, or the default; a bad one names the range.
+pub fn number(
+    value: Option<&str>,
+    range: std::ops::RangeInclusive<u64>,
+    default: u64,
+    label: &str,
+    errors: &mut Vec<String>,
+) -> u64 {
+    match value.map(|v| v.trim().parse::<u64>()) {
+        None => default,
+        Some(Ok(n)) if range.contains(&n) => n,
+        Some(_) => {
+            errors.push(format!(
+                "{label}: {:?} is not a whole number from {} to {}",
+                shorten(value.unwrap_or_default()),
+                range.start(),
+                range.end()
+            ));
+            default
+        }
+    }
+}
+
+/// `ca_certificate` is PEM text, or a path to a PEM file (relative to `base`); either way
+/// every certificate in it must parse, so a bad one fails before any request.
+pub fn ca_certificate(value: &str, base: Option<&Path>) -> Result<String, String> {
+    let text = if value.contains("-----BEGIN ") {
+        value.to_string()
+    } else {
+        let path = PathBuf::from(value.trim());
+        let path = match (path.is_relative(), base) {
+            (true, Some(ws)) => ws.join(path),
+            _ => path,
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            format!(
+                "neither PEM text nor a readable file ({}: {e})",
+                path.display()
+            )
+        })?;
+        if !text.contains("-----BEGIN CERTIFICATE-----") {
+            return Err(format!(
+                "{} holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+                path.display()
+            ));
+        }
+        text
+    };
+    tls::extra_roots(&text)?;
+    Ok(text)
+}
+
+/// The candidate closest to `word` when it is close enough to be a likely typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_ascii_lowercase().replace('-', "_");
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&word, c), c))
+        .filter(|(d, _)| *d <= 2 || (*d <= 3 && word.len() >= 10))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance (on chars), for "did you mean".
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(cur).min(row[j])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_catch_typos_and_hyphens() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(closest("dry-run", ["dry_run", "prune"]), Some("dry_run"));
+        assert_eq!(
+            closest("visibilty", ["visibility", "url"]),
+            Some("visibility")
+        );
+        assert_eq!(closest("zzz", ["visibility", "url"]), None);
+    }
+}

@@ -1,0 +1,189 @@
+//! Typed models of what GitHub answers: a configuration, a page of them, the org's public key.
+//!
+//! Enum-valued fields stay strings here: a value GitHub adds later must still list and compare,
+//! not fail to decode. Compare them with the API spellings of [`crate::model::types`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::spec::Fields;
+use super::types::OidcField;
+
+/// One private registry configuration as GitHub reports it (list, get, create).
+///
+/// GitHub never returns the secret; list and get omit `selected_repository_ids` too.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Configuration {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces_base: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected_repository_ids: Option<Vec<u64>>,
+    /// The OIDC fields GitHub reports, by their API names.
+    #[serde(flatten)]
+    pub oidc: Oidc,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+}
+
+impl Configuration {
+    /// The auth type, GitHub's default (`token`) when absent.
+    pub fn auth(&self) -> &str {
+        self.auth_type.as_deref().unwrap_or("token")
+    }
+
+    /// What a configuration created from `fields` looks like, before GitHub answers.
+    pub fn planned(name: Option<&str>, fields: &Fields) -> Self {
+        let mut c = Configuration {
+            name: name.unwrap_or_default().to_string(),
+            ..Configuration::default()
+        };
+        c.merge(fields);
+        c
+    }
+
+    /// Writes `fields` over this configuration (what a PATCH does).
+    pub fn merge(&mut self, f: &Fields) {
+        if let Some(t) = f.registry_type {
+            self.registry_type = Some(t.as_str().into());
+        }
+        if let Some(u) = &f.url {
+            self.url = Some(u.clone());
+        }
+        if let Some(u) = &f.username {
+            self.username = Some(u.clone());
+        }
+        if let Some(b) = f.replaces_base {
+            self.replaces_base = Some(b);
+        }
+        if let Some(v) = f.visibility {
+            self.visibility = Some(v.as_str().into());
+        }
+        if let Some(ids) = &f.selected_repository_ids {
+            self.selected_repository_ids = Some(ids.clone());
+        }
+        if let Some(a) = f.auth_type {
+            self.auth_type = Some(a.as_str().into());
+        }
+        for (k, v) in &f.oidc {
+            self.oidc.0.insert(*k, v.clone());
+        }
+    }
+}
+
+/// One page, or all pages, of configurations.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Page {
+    pub total_count: u64,
+    pub configurations: Vec<Configuration>,
+}
+
+/// The org's public key for sealing secrets.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PublicKey {
+    pub key_id: String,
+    pub key: String,
+}
+
+/// A repository, for its id.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Repository {
+    pub id: u64,
+    #[serde(default)]
+    pub name: String,
+}
+
+/// The OIDC fields of a configuration. Decoding keeps the known fields with string values and
+/// ignores every other key, so a field GitHub adds later does not break a listing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Oidc(pub BTreeMap<OidcField, String>);
+
+impl<'de> Deserialize<'de> for Oidc {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> Visitor<'de> for Fields {
+            type Value = Oidc;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a configuration object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Oidc, A::Error> {
+                let mut oidc = BTreeMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.parse::<OidcField>() {
+                        Ok(field) => {
+                            if let Loose(Some(v)) = map.next_value::<Loose>()? {
+                                oidc.insert(field, v);
+                            }
+                        }
+                        Err(_) => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Oidc(oidc))
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+/// A string, or anything else (ignored).
+struct Loose(Option<String>);
+
+impl<'de> Deserialize<'de> for Loose {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Loose;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Loose, E> {
+                Ok(Loose(Some(v.to_string())))
+            }
+            fn visit_unit<E>(self) -> Result<Loose, E> {
+                Ok(Loose(None))
+            }
+            fn visit_none<E>(self) -> Result<Loose, E> {
+                Ok(Loose(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Loose, E> {
+                Ok(Loose(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Loose, E> {
+                Ok(Loose(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Loose, E> {
+                Ok(Loose(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Loose, E> {
+                Ok(Loose(None))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut s: A) -> Result<Loose, A::Error> {
+                while s.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Loose(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Loose, A::Error> {
+                while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Loose(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

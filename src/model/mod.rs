@@ -1,0 +1,25 @@
+//! The validated types every layer shares: enums and names of the API, the desired shape of a
+//! configuration, GitHub's answers, and the one error type. Imports nothing else of the crate.
+
+pub mod answers;
+pub mod error;
+pub mod spec;
+pub mod types;
+
+pub use answers::{Configuration, Page, PublicKey};
+pub use error::{ApiError, Error};
+pub use spec::{Body, Entry, Fields, Patch, Refusal, RegistrySpec};
+pub use types::*;
+
+/// Something a run wants said while it works: a retry, a wait, an adopted create, progress.
+/// Lower layers hand these to a callback; only the report prints them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    Notice(String),
+    Warning(String),
+    /// A step that failed while others go on (the run's error sums them up).
+    Error(String),
+}
+
+/// The callback events go out through, handed down by the caller.
+pub type Notify = std::rc::Rc<dyn Fn(Event)>;

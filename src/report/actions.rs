@@ -1,0 +1,136 @@
+//! GitHub Actions' side of the report: workflow commands (mask, annotations) on stdout, step
+//! outputs appended to `GITHUB_OUTPUT`, the summary to `GITHUB_STEP_SUMMARY`.
+//!
+//! Every value that came from the user or from GitHub passes through an escape here, so no
+//! response can forge another output or a workflow command.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use crypto_box::aead::OsRng;
+use crypto_box::aead::rand_core::RngCore;
+
+use super::{Outputs, print_line};
+use crate::model::Secret;
+
+/// Escapes the data part of a workflow command, as the runner unescapes it.
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Registers values with the runner's log masker: the whole value and each of its lines.
+pub fn mask(secrets: &[Secret]) {
+    for secret in secrets {
+        let value = secret.expose();
+        if value.trim().is_empty() {
+            continue;
+        }
+        print_line(&format!("::add-mask::{}", escape_data(value)));
+        if value.contains(['\n', '\r']) {
+            for line in value.split(['\n', '\r']).filter(|l| !l.trim().is_empty()) {
+                print_line(&format!("::add-mask::{}", escape_data(line)));
+            }
+        }
+    }
+}
+
+/// An annotation (`error`, `warning`, `notice`) on stdout, where the runner reads commands.
+pub fn annotate(level: &str, message: &str) {
+    print_line(&format!(
+        "::{level} title=private-registries::{}",
+        escape_data(message)
+    ));
+}
+
+/// Appends the outputs to `GITHUB_OUTPUT` and the summary to `GITHUB_STEP_SUMMARY`.
+pub fn write(outputs: &Outputs, output_file: &Path, summary_file: Option<&Path>) -> Result<()> {
+    let mut text = String::new();
+    for (key, value) in &outputs.values {
+        text.push_str(&file_command_entry(key, &value.text()));
+    }
+    append(output_file, &text).context("writing the step outputs to GITHUB_OUTPUT")?;
+    if let (Some(path), false) = (summary_file, outputs.summary.is_empty()) {
+        append(path, &outputs.summary)
+            .context("writing the step summary to GITHUB_STEP_SUMMARY")?;
+    }
+    Ok(())
+}
+
+fn append(path: &Path, text: &str) -> Result<()> {
+    let mut file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+/// `key<<DELIM\nvalue\nDELIM\n` with a random delimiter that does not occur in the value.
+fn file_command_entry(key: &str, value: &str) -> String {
+    loop {
+        let delimiter = format!(
+            "ghadelimiter_{:016x}{:016x}",
+            OsRng.next_u64(),
+            OsRng.next_u64()
+        );
+        if !value.contains(&delimiter) {
+            return format!("{key}<<{delimiter}\n{value}\n{delimiter}\n");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workflow_command_data_cannot_break_out() {
+        assert_eq!(
+            escape_data("a%b\r\n::set-output name=x::y"),
+            "a%25b%0D%0A::set-output name=x::y"
+        );
+    }
+
+    #[test]
+    fn file_command_values_are_delimited_and_cannot_forge_outputs() {
+        let hostile = "x\nresult=deleted\nghadelimiter_\nkey<<EOF";
+        let entry = file_command_entry("url", hostile);
+        let mut lines = entry.lines();
+        let first = lines.next().unwrap();
+        let delim = first.strip_prefix("url<<").unwrap();
+        assert!(delim.len() > 20);
+        let body: Vec<&str> = lines.by_ref().take_while(|l| *l != delim).collect();
+        assert_eq!(body.join("\n"), hostile);
+        assert_eq!(lines.next(), None);
+    }
+
+    #[test]
+    fn writes_outputs_to_the_file() {
+        let dir = std::env::temp_dir().join(format!("pr-outputs-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("out");
+        let sum = dir.join("sum");
+        let mut o = Outputs::default();
+        o.text("result", "listed");
+        o.json(
+            "registries",
+            &[("name", "A")]
+                .into_iter()
+                .collect::<std::collections::BTreeMap<_, _>>(),
+        );
+        o.summary("| x |");
+        write(&o, &out, Some(&sum)).unwrap();
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(
+            text.contains("\n{\"name\":\"A\"}\n") && text.contains("\nlisted\n"),
+            "{text}"
+        );
+        assert_eq!(std::fs::read_to_string(&sum).unwrap(), "| x |\n");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

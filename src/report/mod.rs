@@ -1,0 +1,140 @@
+//! The report: turns a run's [`Answer`](crate::core::Answer) into outputs and a summary
+//! ([`render`]), and shows them where the run is: GitHub Actions' files and workflow commands
+//! ([`actions`]), or a terminal's table or one JSON document ([`terminal`]). Events and
+//! errors are said the same way: annotations in a workflow, plain stderr lines elsewhere.
+
+pub mod actions;
+pub mod markdown;
+pub mod render;
+pub mod terminal;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::model::{Event, Secret};
+
+/// Writes one line to stdout; a closed pipe (`… | head`) is not an error worth dying for.
+pub fn print_line(line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+}
+
+/// Writes one line to stderr.
+pub fn print_err(line: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{line}");
+}
+
+/// One output value: plain text, or JSON (compact in `GITHUB_OUTPUT`, nested in a document).
+#[derive(Debug)]
+pub enum OutputValue {
+    Text(String),
+    Json(Box<RawValue>),
+}
+
+impl OutputValue {
+    /// The text a step output holds.
+    pub fn text(&self) -> String {
+        match self {
+            OutputValue::Text(s) => s.clone(),
+            OutputValue::Json(raw) => raw.get().to_string(),
+        }
+    }
+}
+
+impl Serialize for OutputValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            OutputValue::Text(t) => s.serialize_str(t),
+            OutputValue::Json(raw) => raw.serialize(s),
+        }
+    }
+}
+
+/// The outputs and the step summary of a run.
+#[derive(Debug, Default)]
+pub struct Outputs {
+    pub values: BTreeMap<&'static str, OutputValue>,
+    pub summary: String,
+    /// What a terminal shows instead of the summary: a header and rows.
+    pub table: Option<terminal::Table>,
+}
+
+impl Outputs {
+    pub fn text(&mut self, key: &'static str, value: impl Into<String>) {
+        self.values.insert(key, OutputValue::Text(value.into()));
+    }
+
+    /// A JSON output; a value that cannot be serialised is left out rather than faked.
+    pub fn json(&mut self, key: &'static str, value: &impl Serialize) {
+        if let Ok(raw) = serde_json::value::to_raw_value(value) {
+            self.values.insert(key, OutputValue::Json(raw));
+        }
+    }
+
+    pub fn summary(&mut self, markdown: &str) {
+        self.summary.push_str(markdown);
+        if !markdown.ends_with('\n') {
+            self.summary.push('\n');
+        }
+    }
+}
+
+/// Where the report goes.
+#[derive(Debug, Clone)]
+pub enum Sink {
+    /// Inside GitHub Actions: workflow commands on stdout, outputs and summary to files
+    /// (outputs as one JSON document on stdout when `GITHUB_OUTPUT` is unset).
+    Actions {
+        output_file: Option<PathBuf>,
+        summary_file: Option<PathBuf>,
+    },
+    /// Anywhere else: messages on stderr; stdout holds one JSON document, or a table.
+    Terminal { json: bool, colour: bool },
+}
+
+impl Sink {
+    pub fn in_actions(&self) -> bool {
+        matches!(self, Sink::Actions { .. })
+    }
+
+    /// Registers secrets with the runner's masker (inside Actions only: elsewhere `add-mask`
+    /// would print them).
+    pub fn mask(&self, secrets: &[Secret]) {
+        if self.in_actions() {
+            actions::mask(secrets);
+        }
+    }
+
+    /// Says an event: an annotation in a workflow, a plain `level: message` line on stderr.
+    pub fn event(&self, event: &Event) {
+        let (level, message) = match event {
+            Event::Notice(m) => ("notice", m),
+            Event::Warning(m) => ("warning", m),
+            Event::Error(m) => ("error", m),
+        };
+        match self {
+            Sink::Actions { .. } => actions::annotate(level, message),
+            Sink::Terminal { colour, .. } => terminal::message(level, message, *colour),
+        }
+    }
+
+    /// Shows the outputs: files in a workflow, else the table or JSON document on stdout.
+    pub fn finish(&self, outputs: &Outputs) -> anyhow::Result<()> {
+        match self {
+            Sink::Actions {
+                output_file: Some(file),
+                summary_file,
+            } => actions::write(outputs, file, summary_file.as_deref()),
+            Sink::Actions { .. } | Sink::Terminal { json: true, .. } => terminal::document(outputs),
+            Sink::Terminal { colour, .. } => {
+                terminal::show(outputs, *colour);
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,269 @@
+//! What a run's answer looks like as outputs, a step summary and a terminal table. The same
+//! values go to `GITHUB_OUTPUT`, the JSON document and the table; nothing here prints.
+
+use super::Outputs;
+use super::markdown::{cell, table};
+use super::terminal::Table;
+use crate::core::change::{Action, Change, Outcome};
+use crate::core::{Answer, Changes};
+use crate::model::Configuration;
+
+const REGISTRY_HEADERS: &[&str] = &[
+    "name",
+    "type",
+    "url",
+    "auth",
+    "visibility",
+    "replaces base",
+    "updated",
+];
+const CHANGE_HEADERS: &[&str] = &["action", "name", "type", "url", "fields", "outcome"];
+const SYNC_HEADERS: &[&str] = &[
+    "entry", "action", "name", "type", "url", "fields", "outcome",
+];
+
+/// The outputs of a run; `failed` sets `result` to `failed` whatever was done before.
+pub fn render(answer: Option<&Answer>, failed: bool) -> Outputs {
+    let mut o = Outputs::default();
+    match answer {
+        Some(Answer::Listed {
+            org,
+            total_count,
+            configurations,
+        }) => {
+            let title = format!(
+                "Private registries of {org} ({} of {total_count})",
+                configurations.len()
+            );
+            o.text("result", "listed");
+            o.json("total_count", total_count);
+            registries_section(&mut o, title, configurations);
+            o.json("registries", configurations);
+        }
+        Some(Answer::Fetched {
+            org,
+            name,
+            configuration,
+        }) => {
+            o.text("result", "fetched");
+            o.text("name", name.as_str());
+            let title = format!("Private registry {name} of {org}");
+            registries_section(&mut o, title, std::slice::from_ref(configuration));
+            o.json("registry", configuration);
+        }
+        Some(Answer::Key { org, key }) => {
+            o.text("result", "fetched");
+            o.text("key_id", key.key_id.clone());
+            o.text("key", key.key.clone());
+            let rows = vec![vec![key.key_id.clone(), key.key.clone()]];
+            let title = format!("Private registries public key of {org}");
+            o.summary(&format!("### {title}\n\n"));
+            o.summary(&table(&["key_id", "key"], &rows));
+            o.table = Some(Table {
+                title,
+                headers: vec!["key_id", "key"],
+                rows,
+                notes: Vec::new(),
+            });
+        }
+        Some(Answer::Changed(c)) if c.sync => sync(&mut o, c),
+        Some(Answer::Changed(c)) => single(&mut o, c),
+        None => {}
+    }
+    if failed {
+        o.text("result", "failed");
+    }
+    o
+}
+
+fn registries_section(o: &mut Outputs, title: String, configs: &[Configuration]) {
+    let rows = registry_rows(configs);
+    o.summary(&format!("### {title}\n\n"));
+    o.summary(&table(REGISTRY_HEADERS, &rows));
+    o.table = Some(Table {
+        title,
+        headers: REGISTRY_HEADERS.to_vec(),
+        rows,
+        notes: Vec::new(),
+    });
+}
+
+fn registry_rows(configs: &[Configuration]) -> Vec<Vec<String>> {
+    configs
+        .iter()
+        .map(|c| {
+            let s = |v: &Option<String>| v.clone().unwrap_or_default();
+            vec![
+                c.name.clone(),
+                s(&c.registry_type),
+                s(&c.url),
+                c.auth().to_string(),
+                s(&c.visibility),
+                c.replaces_base.map(|b| b.to_string()).unwrap_or_default(),
+                s(&c.updated_at),
+            ]
+        })
+        .collect()
+}
+
+/// The title of a one-configuration change, from what it did.
+fn single_title(change: &Change) -> &'static str {
+    let applied = change.outcome == Outcome::Applied;
+    match (change.action, applied) {
+        (Action::Create, true) => "Created private registry",
+        (Action::Create, false) => "Create private registry",
+        (Action::Update, true) => "Updated private registry",
+        (Action::Update, false) => "Update private registry",
+        (Action::Unchanged, _) => "Private registry already up to date",
+        (Action::Delete, true) => "Deleted private registry",
+        (Action::Delete, false) => "Delete private registry",
+    }
+}
+
+fn single(o: &mut Outputs, c: &Changes) {
+    o.text("result", c.result);
+    if let Some(name) = &c.name {
+        o.text("name", name.clone());
+    }
+    o.json("changes", &c.changes);
+    let title = c.changes.first().map_or("Private registry", single_title);
+    let note = if c.dry_run {
+        " (dry run: nothing was written)"
+    } else {
+        ""
+    };
+    let rows: Vec<Vec<String>> = c
+        .changes
+        .iter()
+        .map(|ch| change_row(ch, c.dry_run))
+        .collect();
+    o.summary(&format!("### {title}{note}\n\n"));
+    o.summary(&table(CHANGE_HEADERS, &rows));
+    let mut notes = Vec::new();
+    if let Some(registry) = &c.registry {
+        o.summary(&table(
+            REGISTRY_HEADERS,
+            &registry_rows(std::slice::from_ref(registry)),
+        ));
+        o.json("registry", registry);
+        notes.push(format!("result: {}", c.result));
+    }
+    o.table = Some(Table {
+        title: format!("{title} in {}{note}", c.org),
+        headers: CHANGE_HEADERS.to_vec(),
+        rows,
+        notes,
+    });
+}
+
+fn change_row(c: &Change, dry_run: bool) -> Vec<String> {
+    let outcome = match (&c.error, c.outcome) {
+        (Some(e), _) => format!("failed: {e}"),
+        (None, Outcome::Planned) if dry_run => "dry run".into(),
+        (None, o) => o.as_str().to_string(),
+    };
+    vec![
+        c.action.as_str().to_string(),
+        c.name.clone().unwrap_or_else(|| "(new)".into()),
+        c.registry_type.clone().unwrap_or_default(),
+        c.url.clone().unwrap_or_default(),
+        c.fields.join(", "),
+        outcome,
+    ]
+}
+
+/// The `sync` outcome column: what happened, or why not.
+fn sync_outcome(ch: &Change) -> String {
+    let error = ch.error.as_deref().unwrap_or("");
+    match (ch.outcome, ch.action) {
+        (Outcome::Failed, _) => format!("failed: {error}"),
+        (Outcome::Skipped, _) => format!("skipped: {error}"),
+        (_, Action::Unchanged) => "up to date".into(),
+        (Outcome::Planned, _) => "planned (dry run)".into(),
+        (Outcome::Applied, Action::Create) => "created".into(),
+        (Outcome::Applied, Action::Update) => "updated".into(),
+        (Outcome::Applied, Action::Delete) => "deleted".into(),
+    }
+}
+
+fn tally_line(c: &Changes) -> String {
+    let count = |f: &dyn Fn(&Change) -> bool| c.changes.iter().filter(|ch| f(ch)).count();
+    let done = |a: Action| {
+        count(&|ch: &Change| {
+            ch.action == a && matches!(ch.outcome, Outcome::Applied | Outcome::Planned)
+        })
+    };
+    let (cr, up, de) = if c.dry_run {
+        ("to create", "to update", "to delete")
+    } else {
+        ("created", "updated", "deleted")
+    };
+    let mut line = format!(
+        "{} {cr}, {} {up}, {} unchanged, {} {de}, {} failed",
+        done(Action::Create),
+        done(Action::Update),
+        done(Action::Unchanged),
+        done(Action::Delete),
+        count(&|ch: &Change| ch.outcome == Outcome::Failed)
+    );
+    let skipped = count(&|ch: &Change| ch.outcome == Outcome::Skipped);
+    if skipped > 0 {
+        line.push_str(&format!(
+            "; {skipped} prune delete(s) skipped because a create or update failed"
+        ));
+    }
+    line
+}
+
+fn sync(o: &mut Outputs, c: &Changes) {
+    o.text("result", c.result);
+    o.json("changes", &c.changes);
+    if let Some(after) = &c.registries {
+        o.json("registries", after);
+    }
+    let title = if c.dry_run {
+        format!(
+            "Sync plan for the private registries of {} (dry run: nothing was written)",
+            c.org
+        )
+    } else {
+        format!("Sync of the private registries of {}", c.org)
+    };
+    let tally = tally_line(c);
+    o.summary(&format!("### {title}\n\n"));
+    o.summary(&format!("**{tally}**\n\n"));
+    let rows: Vec<Vec<String>> = c
+        .changes
+        .iter()
+        .map(|ch| {
+            let mut row = change_row(ch, c.dry_run);
+            row[5] = sync_outcome(ch);
+            row.insert(
+                0,
+                ch.entry.map_or_else(|| "prune".into(), |i| i.to_string()),
+            );
+            row
+        })
+        .collect();
+    o.summary(&table(SYNC_HEADERS, &rows));
+    let mut notes = vec![tally];
+    if !c.prune && !c.kept.is_empty() {
+        let left = format!(
+            "{} configuration(s) not in the manifest were left alone (prune is off): {}",
+            c.kept.len(),
+            c.kept.join(", ")
+        );
+        o.summary(&format!(
+            "\n{} configuration(s) not in the manifest were left alone (prune is off): {}\n",
+            c.kept.len(),
+            cell(&c.kept.join(", "))
+        ));
+        notes.push(left);
+    }
+    o.table = Some(Table {
+        title,
+        headers: SYNC_HEADERS.to_vec(),
+        rows,
+        notes,
+    });
+}
