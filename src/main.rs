@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     let status = if action {
         app::run_action(&env)
     } else {
-        private_registries::front::cli::run(args, &env)
+        app::run_cli(args, &env)
     };
     ExitCode::from(status)
 }

@@ -464,13 +464,22 @@ fn runner_input_names_and_unset() {
 
 #[test]
 fn terminal_mode_has_no_output_files() {
-    let out = sh(r#"echo "::add-mask::x"; echo "[${GITHUB_OUTPUT-none}] [${GITHUB_ACTIONS-none}]" >&2; echo '{"result": "listed"}'"#)
+    let out = sh(r#"echo "[${GITHUB_OUTPUT-none}] [${GITHUB_ACTIONS-none}]" >&2; echo '{"result": "listed"}'"#)
         .no_output_file()
         .run();
     out.assert_success();
     assert_eq!(out.stderr, "[none] [none]\n");
     assert!(out.outputs.is_empty() && out.output_file.is_none());
     assert_eq!(out.terminal_json(), json!({"result": "listed"}));
+}
+
+#[test]
+#[should_panic(expected = "a workflow command on stdout outside GitHub Actions")]
+fn terminal_mode_refuses_workflow_commands() {
+    sh(r#"echo "::add-mask::x"; echo '{"result": "listed"}'"#)
+        .no_output_file()
+        .run()
+        .terminal_json();
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! applies it unless it is a dry run, and answers with what happened ([`Answer`]). It knows
 //! nothing of where the request came from or how the answer is shown.
 
+mod answer;
 mod apply;
 pub mod change;
 mod context;
@@ -11,11 +12,9 @@ mod sync;
 
 use std::rc::Rc;
 
-use anyhow::Context as _;
-
 use crate::client::{Client, Connection};
 use crate::model::{ConfigName, Configuration, Entry, Error, Notify, Org, PublicKey, RegistrySpec};
-use change::{Action, Change, Outcome};
+use change::{Action, Change};
 use context::Ctx;
 use plan::Plan;
 
@@ -101,6 +100,24 @@ pub struct Changes {
     pub kept: Vec<String>,
 }
 
+impl Changes {
+    /// An answer with nothing in it yet; `kind` is `sync` or `single`.
+    fn new(ctx: &Ctx, dry_run: bool, kind: &str) -> Self {
+        Changes {
+            org: ctx.org.clone(),
+            sync: kind == "sync",
+            dry_run,
+            prune: false,
+            result: "planned",
+            name: None,
+            changes: Vec::new(),
+            registry: None,
+            registries: None,
+            kept: Vec::new(),
+        }
+    }
+}
+
 /// The end of a run: what to report (if anything got that far) and what went wrong.
 #[derive(Debug)]
 pub struct Run {
@@ -117,8 +134,18 @@ impl Run {
     }
 }
 
-/// Runs the request against GitHub; events (retries, warnings) go out through `notify`.
-pub fn run(request: &Request, notify: Notify) -> Run {
+/// Asked before a sync's prune deletes anything, with their names; `Err` says why not.
+pub type Confirm = Rc<dyn Fn(&[String]) -> Result<(), String>>;
+
+/// What the caller hands down: where events go, and who confirms deletes.
+pub struct Hooks {
+    pub notify: Notify,
+    pub confirm: Confirm,
+}
+
+/// Runs the request against GitHub; events (retries, warnings) go out through `hooks.notify`.
+pub fn run(request: &Request, hooks: &Hooks) -> Run {
+    let notify = Rc::clone(&hooks.notify);
     let client = match Client::new(&request.connection, Rc::clone(&notify)) {
         Ok(c) => c,
         Err(e) => return Run::failed(e),
@@ -145,7 +172,7 @@ pub fn run(request: &Request, notify: Notify) -> Run {
             org,
             key: key.clone(),
         })),
-        command => write(&ctx, command, request.dry_run, &notify),
+        command => write(&ctx, command, request.dry_run, hooks),
     }
 }
 
@@ -174,146 +201,47 @@ fn plan_for(ctx: &Ctx, command: &Command) -> anyhow::Result<Plan> {
 }
 
 /// Plan, then apply unless this is a dry run, then say what happened.
-fn write(ctx: &Ctx, command: &Command, dry_run: bool, notify: &Notify) -> Run {
+fn write(ctx: &Ctx, command: &Command, dry_run: bool, hooks: &Hooks) -> Run {
     let mut plan = match plan_for(ctx, command) {
         Ok(plan) => plan,
         Err(e) => return Run::failed(e),
     };
-    let sync = matches!(command, Command::Sync { .. });
-    if dry_run {
-        if let Command::Delete { name } = command {
-            // A dry-run delete shows what would go, and fails if there is nothing to delete.
-            match ctx.client.get(ctx.org, name) {
-                Ok(current) => plan.steps[0].change = Change::of(Action::Delete, &current, vec![]),
-                Err(e) => return Run::failed(e),
-            }
+    if let (true, Command::Delete { name }) = (dry_run, command) {
+        // A dry-run delete shows what would go, and fails if there is nothing to delete.
+        match ctx.client.get(ctx.org, name) {
+            Ok(current) => plan.steps[0].change = Change::of(Action::Delete, &current, vec![]),
+            Err(e) => return Run::failed(e),
         }
+    }
+    let declined = if dry_run {
+        None
     } else {
-        apply::apply(ctx, &mut plan, notify);
+        confirm(&plan, hooks).err()
+    };
+    let applied = !dry_run && declined.is_none();
+    if applied {
+        apply::apply(ctx, &mut plan, &hooks.notify);
     }
-    if sync {
-        return sync_answer(ctx, plan, dry_run, command);
+    let mut run = match command {
+        Command::Sync { prune, .. } => answer::sync(ctx, plan, !applied, *prune),
+        _ => answer::single(ctx, plan, !applied),
+    };
+    if let Some(why) = declined {
+        run.error = Some(Error::Failed(anyhow::anyhow!("{why}; nothing was written")));
     }
-    single_answer(ctx, plan, dry_run)
+    run
 }
 
-fn sync_answer(ctx: &Ctx, plan: Plan, dry_run: bool, command: &Command) -> Run {
-    let prune = matches!(command, Command::Sync { prune: true, .. });
-    let changes: Vec<Change> = plan.steps.iter().map(|s| s.change.clone()).collect();
-    let failed = count(&changes, |c| c.outcome == Outcome::Failed);
-    let skipped = count(&changes, |c| c.outcome == Outcome::Skipped);
-    let writes = count(&changes, |c| c.writes() && c.outcome != Outcome::Skipped);
-    let result = match (failed, writes, dry_run) {
-        (1.., _, _) => "failed",
-        (0, 0, _) => "unchanged",
-        (0, _, true) => "planned",
-        (0, _, false) => "changed",
-    };
-    let error = (failed > 0).then(|| {
-        let skipped = if skipped > 0 {
-            format!(", so {skipped} prune delete(s) were skipped")
-        } else {
-            String::new()
-        };
-        Error::Failed(anyhow::anyhow!(
-            "sync: {failed} of {} step(s) failed{skipped}; see the errors above and the step summary",
-            changes.len()
-        ))
-    });
-    let registries = apply::state_after(&plan);
-    Run {
-        answer: Some(Answer::Changed(Changes {
-            org: ctx.org.clone(),
-            sync: true,
-            dry_run,
-            prune,
-            result,
-            name: None,
-            changes,
-            registry: None,
-            registries: Some(registries),
-            kept: plan.kept,
-        })),
-        error,
+/// Asks the caller before a sync's prune deletes anything.
+fn confirm(plan: &Plan, hooks: &Hooks) -> Result<(), String> {
+    let deletes: Vec<String> = plan
+        .steps
+        .iter()
+        .filter(|s| plan.says_each_failure && s.change.action == Action::Delete)
+        .filter_map(|s| s.change.name.clone())
+        .collect();
+    if deletes.is_empty() {
+        return Ok(());
     }
-}
-
-fn count(changes: &[Change], f: impl Fn(&Change) -> bool) -> usize {
-    changes.iter().filter(|c| f(c)).count()
-}
-
-/// The answer of create, update, set and delete: one step.
-fn single_answer(ctx: &Ctx, mut plan: Plan, dry_run: bool) -> Run {
-    let Some(mut step) = plan.steps.pop() else {
-        return Run::failed(anyhow::anyhow!("internal: an empty plan"));
-    };
-    let action = step.change.action;
-    let current = step
-        .current
-        .and_then(|i| plan.listing.get(i).cloned())
-        .or_else(|| {
-            (action == Action::Unchanged)
-                .then(|| {
-                    plan.listing
-                        .iter()
-                        .find(|c| Some(&c.name) == step.change.name.as_ref())
-                        .cloned()
-                })
-                .flatten()
-        });
-    let mut changes = Changes {
-        org: ctx.org.clone(),
-        sync: false,
-        dry_run,
-        prune: false,
-        result: "planned",
-        name: step.change.name.clone(),
-        changes: Vec::new(),
-        registry: None,
-        registries: None,
-        kept: Vec::new(),
-    };
-    let mut error = step.failure.take().map(|e| {
-        let what = match (action, &step.target) {
-            (Action::Create, _) => "nothing was created".to_string(),
-            (Action::Update, Some(t)) => format!("`{t}` was not updated"),
-            (_, Some(t)) => format!("`{t}` was not deleted"),
-            _ => "nothing was written".to_string(),
-        };
-        Error::from(e).context(what)
-    });
-    match (action, step.change.outcome) {
-        (_, Outcome::Failed) => changes.result = "failed",
-        (Action::Unchanged, _) => {
-            changes.result = "unchanged";
-            changes.registry = current;
-        }
-        (_, Outcome::Planned) => {}
-        (Action::Create, _) => {
-            changes.result = "created";
-            changes.registry = step.created.clone();
-        }
-        (Action::Update, _) => {
-            changes.result = "updated";
-            let name = step.target.clone();
-            match name.map(|n| {
-                ctx.client
-                    .get(ctx.org, &n)
-                    .with_context(|| format!("`{n}` was updated, but reading it back failed"))
-            }) {
-                Some(Ok(config)) => changes.registry = Some(config),
-                Some(Err(e)) => error = Some(e.into()),
-                None => {}
-            }
-        }
-        (Action::Delete, _) => changes.result = "deleted",
-    }
-    if action == Action::Create && dry_run {
-        changes.name = None;
-    }
-    changes.changes.push(step.change);
-    Run {
-        answer: Some(Answer::Changed(changes)),
-        error,
-    }
+    (hooks.confirm)(&deletes)
 }

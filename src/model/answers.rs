@@ -17,7 +17,8 @@ use super::types::OidcField;
 /// GitHub never returns the secret; list and get omit `selected_repository_ids` too.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Configuration {
-    #[serde(default)]
+    /// Empty only for a configuration planned but not yet created (GitHub names it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_type: Option<String>,

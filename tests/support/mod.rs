@@ -149,6 +149,8 @@ pub fn github_error(status: u16, message: &str) -> Value {
 /// `INPUT_ORG`=[`ORG`], then what the test sets. Action mode also sets `GITHUB_OUTPUT` and
 /// `GITHUB_STEP_SUMMARY` to fresh files in a fresh temp dir.
 pub struct Action {
+    front: Front,
+    stdin: Option<String>,
     program: PathBuf,
     args: Vec<String>,
     env: BTreeMap<String, String>,
@@ -165,6 +167,8 @@ impl Action {
         env.insert("INPUT_TOKEN".to_string(), TOKEN.to_string());
         env.insert("INPUT_ORG".to_string(), ORG.to_string());
         Action {
+            front: Front::Action,
+            stdin: None,
             program: PathBuf::from(BIN),
             args: Vec::new(),
             env,
@@ -217,6 +221,18 @@ impl Action {
         self
     }
 
+    /// Runs the scenario through the command-line front end instead (see [`Front::Cli`]).
+    pub fn front(mut self, front: Front) -> Action {
+        self.front = front;
+        self
+    }
+
+    /// Standard input for the run (none: closed).
+    pub fn stdin(mut self, text: &str) -> Action {
+        self.stdin = Some(text.to_string());
+        self
+    }
+
     /// Runs another program instead of the binary (for testing this kit).
     pub fn program(mut self, program: impl Into<PathBuf>) -> Action {
         self.program = program.into();
@@ -253,22 +269,35 @@ impl Action {
         let output_path = dir.join("github_output");
         let summary_path = dir.join("step_summary");
         let mut env = self.environment();
-        if self.output_files {
+        let mut args = self.args.clone();
+        if self.front == Front::Cli {
+            args = cli_args(&mut env, &dir);
+        }
+        let cli = self.front == Front::Cli;
+        if self.output_files && !cli {
             std::fs::write(&output_path, "").expect("create GITHUB_OUTPUT");
             std::fs::write(&summary_path, "").expect("create GITHUB_STEP_SUMMARY");
             env.insert("GITHUB_OUTPUT".into(), path_str(&output_path));
             env.insert("GITHUB_STEP_SUMMARY".into(), path_str(&summary_path));
         }
         let mut child = Command::new(&self.program)
-            .args(&self.args)
+            .args(&args)
             .env_clear()
             .envs(&env)
             .current_dir(&dir)
-            .stdin(Stdio::null())
+            .stdin(if self.stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", self.program.display()));
+        if let (Some(text), Some(mut pipe)) = (&self.stdin, child.stdin.take()) {
+            use std::io::Write as _;
+            pipe.write_all(text.as_bytes()).expect("write stdin");
+        }
         let stdout = reader(child.stdout.take().expect("stdout pipe"));
         let stderr = reader(child.stderr.take().expect("stderr pipe"));
         let deadline = Instant::now() + self.timeout;
@@ -290,7 +319,7 @@ impl Action {
         };
         let stdout = stdout.join().expect("stdout reader");
         let stderr = stderr.join().expect("stderr reader");
-        let (output_file, summary) = if self.output_files {
+        let (output_file, summary) = if self.output_files && !cli {
             (
                 Some(std::fs::read_to_string(&output_path).expect("read GITHUB_OUTPUT")),
                 std::fs::read_to_string(&summary_path).expect("read GITHUB_STEP_SUMMARY"),
@@ -307,6 +336,9 @@ impl Action {
             output_file,
             summary,
         };
+        if cli {
+            outcome.outputs = cli_outputs(&outcome.stdout);
+        }
         if let Some(raw) = &outcome.output_file {
             let parsed = std::panic::catch_unwind(|| file_commands::parse(raw));
             match parsed {
@@ -323,6 +355,78 @@ impl Action {
         }
         outcome
     }
+}
+
+/// Which front end a run goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Front {
+    /// `INPUT_*` variables, as a workflow step.
+    Action,
+    /// Arguments, as a person at a terminal (with `--json`): the same inputs become
+    /// `private-registries <operation> --flag value …`, the token `GH_TOKEN`, the secret
+    /// `--secret-env`, the manifest a file; the JSON document on stdout becomes `outputs`.
+    Cli,
+}
+
+impl Front {
+    pub const BOTH: [Front; 2] = [Front::Action, Front::Cli];
+}
+
+/// Turns the `INPUT_*` variables of `env` into arguments (and removes them from `env`).
+fn cli_args(env: &mut BTreeMap<String, String>, dir: &Path) -> Vec<String> {
+    let inputs: Vec<(String, String)> = env
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("INPUT_")?.to_ascii_lowercase(), v.clone())))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    env.retain(|k, _| !k.starts_with("INPUT_"));
+    env.remove("GITHUB_ACTIONS");
+    let get = |k: &str| inputs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let operation = get("operation").unwrap_or_else(|| "set".into());
+    let mut args = vec![operation.clone(), "--json".to_string()];
+    for (key, value) in &inputs {
+        match key.as_str() {
+            "operation" => {}
+            "token" => {
+                env.insert("GH_TOKEN".into(), value.clone());
+            }
+            "secret" => {
+                env.insert("PR_TEST_SECRET".into(), value.clone());
+                args.extend(["--secret-env".into(), "PR_TEST_SECRET".into()]);
+            }
+            "name" if matches!(operation.as_str(), "get" | "update" | "delete") => {
+                args.push(value.clone());
+            }
+            "registries" => {
+                let path = dir.join("registries.yml");
+                std::fs::write(&path, value).expect("write the manifest");
+                args.extend(["--registries".into(), path_str(&path)]);
+            }
+            "dry_run" | "prune" => {
+                if value == "true" {
+                    args.push(format!("--{}", key.replace('_', "-")));
+                }
+            }
+            _ => args.extend([format!("--{}", key.replace('_', "-")), value.clone()]),
+        }
+    }
+    if operation == "delete" || get("prune").as_deref() == Some("true") {
+        args.push("--yes".into());
+    }
+    args
+}
+
+/// The JSON document the command line printed, as outputs (JSON values compact).
+fn cli_outputs(stdout: &str) -> BTreeMap<String, String> {
+    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(stdout) else {
+        return BTreeMap::new();
+    };
+    map.into_iter()
+        .map(|(k, v)| match v {
+            Value::String(s) => (k, s),
+            other => (k, other.to_string()),
+        })
+        .collect()
 }
 
 /// What a run produced. `outputs` is parsed from `GITHUB_OUTPUT` (empty in terminal mode).

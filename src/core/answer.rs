@@ -1,0 +1,111 @@
+//! What a writing run answers, from its plan after applying (or not): the result word, the
+//! changes, the configuration(s) afterwards, and the error that sums up any failure.
+
+use anyhow::Context as _;
+
+use super::apply;
+use super::change::{Action, Change, Outcome};
+use super::context::Ctx;
+use super::plan::{Plan, Step};
+use super::{Answer, Changes, Run};
+use crate::model::Error;
+
+fn count(changes: &[Change], f: impl Fn(&Change) -> bool) -> usize {
+    changes.iter().filter(|c| f(c)).count()
+}
+
+/// `sync`: every step's change, and the configurations afterwards (no read-back).
+pub fn sync(ctx: &Ctx, plan: Plan, dry_run: bool, prune: bool) -> Run {
+    let changes: Vec<Change> = plan.steps.iter().map(|s| s.change.clone()).collect();
+    let failed = count(&changes, |c| c.outcome == Outcome::Failed);
+    let skipped = count(&changes, |c| c.outcome == Outcome::Skipped);
+    let writes = count(&changes, |c| c.writes() && c.outcome != Outcome::Skipped);
+    let result = match (failed, writes, dry_run) {
+        (1.., _, _) => "failed",
+        (0, 0, _) => "unchanged",
+        (0, _, true) => "planned",
+        (0, _, false) => "changed",
+    };
+    let error = (failed > 0).then(|| {
+        let skipped = if skipped > 0 {
+            format!(", so {skipped} prune delete(s) were skipped")
+        } else {
+            String::new()
+        };
+        Error::Failed(anyhow::anyhow!(
+            "sync: {failed} of {} step(s) failed{skipped}; see the errors above and the step summary",
+            changes.len()
+        ))
+    });
+    let registries = apply::state_after(&plan);
+    let mut answer = Changes::new(ctx, dry_run, "sync");
+    answer.prune = prune;
+    answer.result = result;
+    answer.changes = changes;
+    answer.registries = Some(registries);
+    answer.kept = plan.kept;
+    Run {
+        answer: Some(Answer::Changed(answer)),
+        error,
+    }
+}
+
+/// What a failed single step means for the operation.
+fn failure_context(step: &Step) -> String {
+    match (step.change.action, &step.target) {
+        (Action::Create, _) => "nothing was created".to_string(),
+        (Action::Update, Some(t)) => format!("`{t}` was not updated"),
+        (_, Some(t)) => format!("`{t}` was not deleted"),
+        _ => "nothing was written".to_string(),
+    }
+}
+
+/// create, update, set and delete: one step, and the configuration afterwards (an update is
+/// read back, as GitHub's PATCH answers without a body).
+pub fn single(ctx: &Ctx, mut plan: Plan, dry_run: bool) -> Run {
+    let Some(mut step) = plan.steps.pop() else {
+        return Run::failed(anyhow::anyhow!("internal: an empty plan"));
+    };
+    let mut answer = Changes::new(ctx, dry_run, "single");
+    answer.name = step.change.name.clone();
+    let mut error = step
+        .failure
+        .take()
+        .map(|e| Error::from(e).context(failure_context(&step)));
+    let action = step.change.action;
+    match (action, step.change.outcome) {
+        (_, Outcome::Failed) => answer.result = "failed",
+        (Action::Unchanged, _) => {
+            answer.result = "unchanged";
+            answer.registry = plan
+                .listing
+                .into_iter()
+                .find(|c| Some(&c.name) == step.change.name.as_ref());
+        }
+        (Action::Create, Outcome::Planned) => answer.name = None,
+        (_, Outcome::Planned) => {}
+        (Action::Create, _) => {
+            answer.result = "created";
+            answer.registry = step.created.take();
+        }
+        (Action::Update, _) => {
+            answer.result = "updated";
+            if let Some(name) = &step.target {
+                let read = ctx
+                    .client
+                    .get(ctx.org, name)
+                    .with_context(|| format!("`{name}` was updated, but reading it back failed"));
+                match read {
+                    Ok(config) => answer.registry = Some(config),
+                    Err(e) => error = Some(e.into()),
+                }
+            }
+        }
+        (Action::Delete, _) => answer.result = "deleted",
+    }
+    answer.changes.push(step.change);
+    Run {
+        answer: Some(Answer::Changed(answer)),
+        error,
+    }
+}

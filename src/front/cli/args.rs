@@ -1,0 +1,307 @@
+//! The command line's definitions (clap derive): every command, flag and example. `--help`,
+//! the shell completions and the man page are all generated from these.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit status: 0 done, 1 failed (the error says what was and was not applied),
+2 invalid input (nothing was sent to GitHub).
+
+Token: GH_TOKEN or GITHUB_TOKEN (GH_ENTERPRISE_TOKEN for a GHES host), else `gh auth token`.
+It needs admin:org (classic) or the organization permission \"Private registries\".
+Inside a GitHub Actions step the same binary is the Action: it reads INPUT_* variables.";
+
+/// Manage a GitHub organization's private registry configurations (the credentials
+/// Dependabot and code scanning use to reach private registries).
+#[derive(Debug, Parser)]
+#[command(
+    name = "private-registries",
+    version,
+    about,
+    after_help = EXIT_CODES,
+    propagate_version = true,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Cmd,
+}
+
+/// Flags every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Organization login [default: the owner in GH_REPO]
+    #[arg(long, global = true, value_name = "ORG")]
+    pub org: Option<String>,
+    /// GitHub host, for GitHub Enterprise Server [env: GH_HOST] [default: github.com]
+    #[arg(long, global = true, value_name = "HOST")]
+    pub hostname: Option<String>,
+    /// REST API base URL [default: GITHUB_API_URL, else from --hostname]
+    #[arg(long, global = true, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// A PEM file of extra CA certificates to trust (GHES behind a private CA)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub ca_certificate: Option<PathBuf>,
+    /// Print one JSON document instead of a table (the default when stdout is not a terminal)
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Show the plan; write nothing
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+    /// Do not ask before deleting (needed to delete when not at a terminal)
+    #[arg(long, short = 'y', global = true)]
+    pub yes: bool,
+    /// Seconds one request may take [default: 30]
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub request_timeout: Option<String>,
+    /// The longest rate-limit wait, in seconds [default: 300]
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub max_wait: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// List the org's configurations
+    #[command(
+        after_help = "Example:\n  private-registries list --org acme\n  private-registries list --org acme --json | jq -r '.registries[].name'"
+    )]
+    List {
+        /// Only this page (of --per-page); without it every page is read
+        #[arg(long, value_name = "N")]
+        page: Option<String>,
+        /// Size of the page read with --page [default: 100]
+        #[arg(long, value_name = "N")]
+        per_page: Option<String>,
+    },
+    /// Show one configuration
+    #[command(after_help = "Example:\n  private-registries get NPM_REGISTRY_SECRET --org acme")]
+    Get {
+        /// The configuration name, as `list` shows it
+        name: String,
+    },
+    /// Show the org's public key that secrets are sealed with
+    #[command(after_help = "Example:\n  private-registries public-key --org acme")]
+    PublicKey,
+    /// Create a configuration (GitHub names it)
+    #[command(
+        after_help = "Example:\n  printf %s \"$NPM_TOKEN\" | private-registries create --org acme \\\n    --registry-type npm_registry --url https://npm.pkg.github.com --visibility all --secret-stdin"
+    )]
+    Create {
+        #[command(flatten)]
+        registry: Registry,
+    },
+    /// Change the given fields of one configuration
+    #[command(
+        after_help = "Example:\n  private-registries update NPM_REGISTRY_SECRET --org acme --visibility private"
+    )]
+    Update {
+        /// The configuration name, as `list` shows it
+        name: String,
+        #[command(flatten)]
+        registry: Registry,
+    },
+    /// Create or update: matched by --name, else by --registry-type and --url (rotation)
+    #[command(
+        after_help = "Example (rotate a token):\n  aws codeartifact get-authorization-token ... --output text | private-registries set --org acme \\\n    --registry-type npm_registry --url https://acme-1234.d.codeartifact.eu-west-1.amazonaws.com/npm/main/ --secret-stdin"
+    )]
+    Set {
+        /// Match this configuration by name
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        #[command(flatten)]
+        registry: Registry,
+    },
+    /// Delete one configuration (asks first at a terminal)
+    #[command(after_help = "Example:\n  private-registries delete OLD_NPM_SECRET --org acme --yes")]
+    Delete {
+        /// The configuration name, as `list` shows it
+        name: String,
+    },
+    /// Make the org's configurations match a manifest (YAML or JSON)
+    #[command(
+        after_help = "Example:\n  NPM_TOKEN=... private-registries sync --org acme --registries registries.yml --dry-run"
+    )]
+    Sync {
+        /// The manifest file (`-` for standard input)
+        #[arg(long, value_name = "FILE")]
+        registries: PathBuf,
+        /// Also delete configurations the manifest does not name (asks first at a terminal)
+        #[arg(long)]
+        prune: bool,
+    },
+    /// Print a shell completion script
+    #[command(
+        after_help = "Example:\n  private-registries completions bash > /etc/bash_completion.d/private-registries"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the man page (roff)
+    #[command(
+        after_help = "Example:\n  private-registries man > /usr/local/share/man/man1/private-registries.1"
+    )]
+    Man,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+/// The registry fields, as flags; values are validated by the same rules as the Action's.
+#[derive(Debug, Args, Default)]
+pub struct Registry {
+    /// The registry type (npm_registry, maven_repository, docker_registry, …)
+    #[arg(long, visible_alias = "type", value_name = "TYPE")]
+    pub registry_type: Option<String>,
+    /// The registry URL
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// The username (username_password, and some token registries)
+    #[arg(long, value_name = "NAME")]
+    pub username: Option<String>,
+    /// Whether the registry replaces the public one (true, false)
+    #[arg(long, value_name = "BOOL")]
+    pub replaces_base: Option<String>,
+    /// Which repositories may use it (all, private, selected)
+    #[arg(long, value_name = "VISIBILITY")]
+    pub visibility: Option<String>,
+    /// Repository ids, comma separated (visibility selected)
+    #[arg(long, value_name = "IDS")]
+    pub selected_repository_ids: Option<String>,
+    /// Repository names, comma separated (visibility selected)
+    #[arg(long, value_name = "NAMES")]
+    pub selected_repositories: Option<String>,
+    /// token (default), username_password, or an OIDC type (oidc_azure, oidc_aws, …)
+    #[arg(long, value_name = "AUTH")]
+    pub auth_type: Option<String>,
+    /// Read the secret from standard input (a hidden prompt at a terminal)
+    #[arg(long, conflicts_with = "secret_env")]
+    pub secret_stdin: bool,
+    /// Read the secret from this environment variable
+    #[arg(long, value_name = "VAR")]
+    pub secret_env: Option<String>,
+    #[command(flatten)]
+    pub oidc: Oidc,
+}
+
+/// The OIDC fields, by auth type.
+#[derive(Debug, Args, Default)]
+#[command(next_help_heading = "OIDC (auth types oidc_*)")]
+pub struct Oidc {
+    #[arg(long, value_name = "ID")]
+    pub tenant_id: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    #[arg(long, value_name = "REGION")]
+    pub aws_region: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+    #[arg(long, value_name = "DOMAIN")]
+    pub domain: Option<String>,
+    #[arg(long, value_name = "OWNER")]
+    pub domain_owner: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    pub jfrog_oidc_provider_name: Option<String>,
+    #[arg(long, value_name = "AUDIENCE")]
+    pub audience: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    pub identity_mapping_name: Option<String>,
+    #[arg(long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+    #[arg(long, value_name = "SLUG")]
+    pub service_slug: Option<String>,
+    #[arg(long, value_name = "HOST")]
+    pub api_host: Option<String>,
+    #[arg(long, value_name = "PROVIDER")]
+    pub workload_identity_provider: Option<String>,
+    #[arg(long, value_name = "ACCOUNT")]
+    pub service_account: Option<String>,
+}
+
+impl Registry {
+    /// Every registry key given, by its API name (the secret is read separately).
+    pub fn pairs(&self) -> Vec<(&'static str, &str)> {
+        let o = &self.oidc;
+        let all: [(&'static str, &Option<String>); 23] = [
+            ("registry_type", &self.registry_type),
+            ("url", &self.url),
+            ("username", &self.username),
+            ("replaces_base", &self.replaces_base),
+            ("visibility", &self.visibility),
+            ("selected_repository_ids", &self.selected_repository_ids),
+            ("selected_repositories", &self.selected_repositories),
+            ("auth_type", &self.auth_type),
+            ("tenant_id", &o.tenant_id),
+            ("client_id", &o.client_id),
+            ("aws_region", &o.aws_region),
+            ("account_id", &o.account_id),
+            ("role_name", &o.role_name),
+            ("domain", &o.domain),
+            ("domain_owner", &o.domain_owner),
+            ("jfrog_oidc_provider_name", &o.jfrog_oidc_provider_name),
+            ("audience", &o.audience),
+            ("identity_mapping_name", &o.identity_mapping_name),
+            ("namespace", &o.namespace),
+            ("service_slug", &o.service_slug),
+            ("api_host", &o.api_host),
+            ("workload_identity_provider", &o.workload_identity_provider),
+            ("service_account", &o.service_account),
+        ];
+        all.into_iter()
+            .filter_map(|(k, v)| v.as_deref().map(|v| (k, v.trim())))
+            .filter(|(_, v)| !v.is_empty())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_oidc_field_has_a_flag() {
+        let r = Registry::default();
+        let keys: Vec<&str> = [
+            "registry_type",
+            "url",
+            "username",
+            "replaces_base",
+            "visibility",
+            "selected_repository_ids",
+            "selected_repositories",
+            "auth_type",
+        ]
+        .into_iter()
+        .chain(crate::model::OidcField::ALL.iter().map(|f| f.as_str()))
+        .collect();
+        let cmd = Cli::command();
+        let create = cmd.find_subcommand("create").unwrap();
+        for key in keys {
+            let flag = key.replace('_', "-");
+            assert!(
+                create
+                    .get_arguments()
+                    .any(|a| a.get_long() == Some(flag.as_str())),
+                "no --{flag}"
+            );
+        }
+        assert!(r.pairs().is_empty());
+    }
+}

@@ -1,0 +1,353 @@
+//! The command-line front end: arguments (clap) → the same validated
+//! [`Request`](crate::core::Request) the Action builds, under the same rules; then the table
+//! or JSON report. `completions` and `man` are generated from the same definitions.
+
+mod args;
+mod auth;
+mod prompt;
+
+use std::io::IsTerminal;
+use std::rc::Rc;
+use std::time::Duration;
+
+use clap::{CommandFactory, Parser};
+
+pub use args::Cli;
+use args::{Cmd, Global, Registry, Shell};
+use auth::TokenSource;
+
+use super::env::Env;
+use super::manifest;
+use super::shared::{self, Given};
+use crate::client::Connection;
+use crate::core::{Confirm, Request};
+use crate::model::spec::RawSpec;
+use crate::model::types::ApiUrl;
+use crate::model::{Error, Operation, Org};
+use crate::report::Sink;
+
+/// How a message names a key: the flag that sets it.
+fn flag(key: &str) -> String {
+    match key {
+        "secret" => "`--secret-stdin` / `--secret-env`".to_string(),
+        "name" => "`NAME` (or `--name`)".to_string(),
+        k => format!("`--{}`", k.replace('_', "-")),
+    }
+}
+
+/// What the command line asks for, once its arguments are read.
+pub enum Prepared {
+    /// Nothing to run: help, version, completions, the man page, or a usage error (exit status).
+    Done(u8),
+    /// Bad input, found before any request.
+    Invalid(Sink, Error),
+    Run(Box<CliRun>),
+}
+
+/// Advice to add to an error (the `gh auth refresh` line), if any.
+pub type Advice = Box<dyn Fn(&Error) -> Option<String>>;
+
+/// A validated request with how to show it, who confirms deletes, and advice for errors.
+pub struct CliRun {
+    pub request: Request,
+    pub sink: Sink,
+    pub confirm: Confirm,
+    pub advice: Advice,
+}
+
+/// Reads the arguments into a request; nothing is sent.
+pub fn prepare(args: Vec<std::ffi::OsString>, env: &Env) -> Prepared {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return Prepared::Done(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    let sink = sink(&cli.global, env);
+    match &cli.command {
+        Cmd::Completions { shell } => return Prepared::Done(completions(*shell)),
+        Cmd::Man => return Prepared::Done(man()),
+        _ => {}
+    }
+    let (request, source, host) = match request(&cli, env) {
+        Ok(r) => r,
+        Err(e) => return Prepared::Invalid(sink, e),
+    };
+    if let Err(e) = confirm_delete(&cli) {
+        return Prepared::Invalid(sink, e);
+    }
+    let yes = cli.global.yes;
+    Prepared::Run(Box::new(CliRun {
+        request,
+        sink,
+        confirm: Rc::new(move |names: &[String]| confirm_prune(yes, names)),
+        advice: Box::new(move |e: &Error| {
+            e.api().and_then(|api| auth::advice(api, &source, &host))
+        }),
+    }))
+}
+
+/// A table at a terminal, else (or with `--json`) one JSON document; colour only at a
+/// terminal and never with `NO_COLOR`.
+fn sink(global: &Global, env: &Env) -> Sink {
+    let terminal = std::io::stdout().is_terminal();
+    Sink::Terminal {
+        json: global.json || !terminal,
+        colour: terminal && std::io::stderr().is_terminal() && env.get("NO_COLOR").is_none(),
+    }
+}
+
+fn completions(shell: Shell) -> u8 {
+    let mut cmd = Cli::command();
+    let mut out = std::io::stdout();
+    let name = "private-registries";
+    match shell {
+        Shell::Bash => {
+            clap_complete::generate(clap_complete::Shell::Bash, &mut cmd, name, &mut out)
+        }
+        Shell::Zsh => clap_complete::generate(clap_complete::Shell::Zsh, &mut cmd, name, &mut out),
+        Shell::Fish => {
+            clap_complete::generate(clap_complete::Shell::Fish, &mut cmd, name, &mut out)
+        }
+        Shell::Powershell => {
+            clap_complete::generate(clap_complete::Shell::PowerShell, &mut cmd, name, &mut out)
+        }
+    }
+    0
+}
+
+fn man() -> u8 {
+    match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+        Ok(()) => 0,
+        Err(_) => 1,
+    }
+}
+
+/// `delete` asks first at a terminal; elsewhere it needs `--yes`. Checked before any request.
+fn confirm_delete(cli: &Cli) -> Result<(), Error> {
+    let Cmd::Delete { name } = &cli.command else {
+        return Ok(());
+    };
+    if cli.global.yes || cli.global.dry_run {
+        return Ok(());
+    }
+    match prompt::confirm(&format!(
+        "delete the private registry configuration {name}?"
+    )) {
+        Some(true) => Ok(()),
+        Some(false) => Err(Error::Failed(anyhow::anyhow!(
+            "not confirmed; nothing was deleted"
+        ))),
+        None => Err(Error::invalid(
+            "`delete`: no terminal to confirm at; pass --yes to delete without asking",
+        )),
+    }
+}
+
+/// A sync's prune deletes, confirmed after planning and before anything is written.
+fn confirm_prune(yes: bool, names: &[String]) -> Result<(), String> {
+    if yes {
+        return Ok(());
+    }
+    let question = format!(
+        "prune would delete {} configuration(s): {}; go on?",
+        names.len(),
+        names.join(", ")
+    );
+    match prompt::confirm(&question) {
+        Some(true) => Ok(()),
+        Some(false) => Err("not confirmed".into()),
+        None => Err("prune would delete configurations and there is no terminal to confirm at; pass --yes, or --dry-run to see the plan".into()),
+    }
+}
+
+/// The operation and what it was given.
+fn given_of(cmd: &Cmd) -> (Operation, Option<&str>, Option<&Registry>) {
+    match cmd {
+        Cmd::List { .. } => (Operation::List, None, None),
+        Cmd::Get { name } => (Operation::Get, Some(name), None),
+        Cmd::PublicKey => (Operation::PublicKey, None, None),
+        Cmd::Create { registry } => (Operation::Create, None, Some(registry)),
+        Cmd::Update { name, registry } => (Operation::Update, Some(name), Some(registry)),
+        Cmd::Set { name, registry } => (Operation::Set, name.as_deref(), Some(registry)),
+        Cmd::Delete { name } => (Operation::Delete, Some(name), None),
+        Cmd::Sync { .. } | Cmd::Completions { .. } | Cmd::Man => (Operation::Sync, None, None),
+    }
+}
+
+/// Validates everything before any request; every problem at once.
+fn request(cli: &Cli, env: &Env) -> Result<(Request, TokenSource, String), Error> {
+    let g = &cli.global;
+    let mut errors = Vec::new();
+    let host = auth::hostname(g.hostname.as_deref(), env);
+    let token = auth::token(&host, env);
+    if token.is_none() {
+        errors.push(format!(
+            "no token: set GH_TOKEN (or GITHUB_TOKEN), or log in with `gh auth login -h {host} -s admin:org`"
+        ));
+    }
+    let secret_token = token
+        .as_ref()
+        .and_then(|(t, _)| shared::token(Some(t), "the token", &mut errors));
+    let org = match auth::org(g.org.as_deref(), env) {
+        Some(o) => o
+            .trim()
+            .parse::<Org>()
+            .map_err(|e| errors.push(format!("`--org`: {e}")))
+            .ok(),
+        None => {
+            errors.push("`--org`: required (or set GH_REPO=OWNER/REPO)".to_string());
+            None
+        }
+    };
+    let api_url = auth::api_url(g.api_url.as_deref(), &host, env)
+        .parse::<ApiUrl>()
+        .map_err(|e| errors.push(format!("`--api-url`: {e}")))
+        .ok();
+    let timeout = shared::number(
+        g.request_timeout.as_deref(),
+        1..=3600,
+        30,
+        "`--request-timeout`",
+        &mut errors,
+    );
+    let max_wait = shared::number(
+        g.max_wait.as_deref(),
+        0..=21_600,
+        300,
+        "`--max-wait`",
+        &mut errors,
+    );
+    let ca_certificate = g.ca_certificate.as_ref().and_then(|path| {
+        shared::ca_certificate(&path.to_string_lossy(), None)
+            .map_err(|e| errors.push(format!("`--ca-certificate`: {e}")))
+            .ok()
+    });
+    let command = command(cli, env, &mut errors);
+    match (
+        errors.is_empty(),
+        secret_token,
+        org,
+        api_url,
+        command,
+        token,
+    ) {
+        (true, Some(token), Some(org), Some(api_url), Some(command), Some((_, source))) => Ok((
+            Request {
+                connection: Connection {
+                    api_url,
+                    token,
+                    request_timeout: Duration::from_secs(timeout),
+                    max_wait: Duration::from_secs(max_wait),
+                    ca_certificate,
+                },
+                org,
+                dry_run: g.dry_run,
+                command,
+            },
+            source,
+            host,
+        )),
+        _ => Err(Error::Invalid(errors)),
+    }
+}
+
+fn command(cli: &Cli, env: &Env, errors: &mut Vec<String>) -> Option<crate::core::Command> {
+    let (operation, name, registry) = given_of(&cli.command);
+    let mut spec = RawSpec::new();
+    if let Some(r) = registry {
+        for (k, v) in r.pairs() {
+            spec.insert(k.to_string(), v.to_string());
+        }
+        match secret(r, env) {
+            Ok(Some(s)) => {
+                spec.insert("secret".into(), s);
+            }
+            Ok(None) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    let (mut per_page, mut page, mut paging) = (100, None, None);
+    if let Cmd::List {
+        page: p,
+        per_page: pp,
+    } = &cli.command
+    {
+        per_page = shared::number(pp.as_deref(), 1..=100, 100, "`--per-page`", errors) as u32;
+        page = p
+            .as_deref()
+            .map(|p| shared::number(Some(p), 1..=100_000, 1, "`--page`", errors) as u32);
+        paging = p.as_ref().map(|_| "page");
+    }
+    let (registries, prune) = match &cli.command {
+        Cmd::Sync { registries, prune } => (Some(read_manifest(registries, env)), *prune),
+        _ => (None, false),
+    };
+    let given = Given {
+        operation,
+        name,
+        spec: &spec,
+        paging,
+        per_page,
+        page,
+        registries,
+        prune,
+    };
+    let command = shared::command(&given, &flag, errors);
+    for value in spec.values_mut() {
+        zeroize::Zeroize::zeroize(value);
+    }
+    command
+}
+
+/// The secret from `--secret-stdin` (or its hidden prompt) or `--secret-env`; never a flag
+/// value. Errors name the flag or the variable, never a value.
+fn secret(r: &Registry, env: &Env) -> Result<Option<String>, String> {
+    if r.secret_stdin {
+        return prompt::read_secret()
+            .map_err(|e| format!("`--secret-stdin`: {e}"))
+            .and_then(|s| match s.is_empty() {
+                true => Err("`--secret-stdin`: standard input held no secret".to_string()),
+                false => Ok(Some(s)),
+            });
+    }
+    let Some(var) = &r.secret_env else {
+        return Ok(None);
+    };
+    let valid = var.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        return Err("`--secret-env`: is not an environment variable name (the value is not shown, in case it is the secret itself); allowed: letters, digits and `_`".into());
+    }
+    env.get(var)
+        .map(|v| Some(v.to_string()))
+        .ok_or_else(|| format!("`--secret-env`: the environment variable {var} is unset or empty"))
+}
+
+/// The manifest text: a file, or standard input for `-`.
+fn read_manifest(
+    path: &std::path::Path,
+    env: &Env,
+) -> Result<Vec<crate::model::Entry>, Vec<String>> {
+    let text = if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map(|_| text)
+            .map_err(|e| {
+                vec![format!(
+                    "`--registries`: reading standard input failed ({})",
+                    e.kind()
+                )]
+            })?
+    } else {
+        std::fs::read_to_string(path).map_err(|e| {
+            vec![format!(
+                "`--registries`: cannot read {} ({})",
+                path.display(),
+                e.kind()
+            )]
+        })?
+    };
+    manifest::parse(&text, env)
+}
