@@ -397,6 +397,11 @@ mod tests {
             e.contains("input `frobnicate`: not an input of this action"),
             "{e}"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_value_that_is_not_utf8_is_refused_by_name() {
         use std::os::unix::ffi::OsStringExt;
         let env = Env::from_os([
             ("INPUT_TOKEN".into(), "t".into()),

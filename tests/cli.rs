@@ -1,0 +1,259 @@
+//! The command line as a person and a script use it: generated help, completions and man page;
+//! the secret from standard input; confirmations; `gh`'s token and the `admin:org` advice;
+//! the org from `GH_REPO`; and one JSON document on a pipe. Driven as the real binary against
+//! the GitHub stand-in.
+
+mod support;
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+use support::faults::{FaultServer, Reply};
+use support::{Action, Outcome, TOKEN, config};
+
+const NPM_URL: &str = "https://npm.example.com/";
+
+/// The binary with `args`, as at a terminal with a pipe for stdout: no `INPUT_*`, the token
+/// in `GH_TOKEN`.
+fn cli(server: &FaultServer, args: &[&str]) -> Action {
+    let mut action = Action::new(server.url())
+        .no_output_file()
+        .without_declared_inputs()
+        .unset("INPUT_TOKEN")
+        .unset("INPUT_ORG")
+        .unset("INPUT_API_URL")
+        .env("GH_TOKEN", TOKEN)
+        .arg("--api-url")
+        .arg(server.url());
+    for a in args {
+        action = action.arg(a);
+    }
+    action
+}
+
+fn exit(out: &Outcome, code: i32) {
+    assert_eq!(out.status.code(), Some(code), "{}", out.dump());
+}
+
+#[test]
+fn help_of_every_command_has_an_example_and_completions_and_man_are_generated() {
+    let server = FaultServer::start();
+    for command in [
+        "list",
+        "get",
+        "public-key",
+        "create",
+        "update",
+        "set",
+        "delete",
+        "sync",
+        "completions",
+        "man",
+    ] {
+        let out = cli(&server, &[command, "--help"]).run();
+        exit(&out, 0);
+        assert!(out.stdout.contains("Example"), "{command}\n{}", out.dump());
+    }
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = cli(&server, &["completions", shell]).run();
+        exit(&out, 0);
+        for word in ["private-registries", "public-key", "secret-stdin"] {
+            assert!(out.stdout.contains(word), "{shell}: {word}\n{}", out.dump());
+        }
+    }
+    let out = cli(&server, &["man"]).run();
+    exit(&out, 0);
+    assert!(
+        out.stdout.starts_with(".ie") || out.stdout.contains(".TH private-registries"),
+        "{}",
+        out.dump()
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn the_secret_comes_from_standard_input_and_is_never_echoed() {
+    let server = FaultServer::start();
+    let out = cli(
+        &server,
+        &[
+            "set",
+            "--org",
+            "acme",
+            "--registry-type",
+            "npm_registry",
+            "--url",
+            NPM_URL,
+            "--visibility",
+            "all",
+            "--secret-stdin",
+        ],
+    )
+    .stdin("npm-t0ken-from-stdin\n")
+    .run();
+    exit(&out, 0);
+    out.assert_no_leak(&[TOKEN, "npm-t0ken-from-stdin"]);
+    let post = server
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST")
+        .expect("a POST");
+    let body: Value = serde_json::from_str(&post.body).unwrap();
+    assert_eq!(
+        server
+            .keys
+            .unseal(body["encrypted_value"].as_str().unwrap()),
+        "npm-t0ken-from-stdin",
+        "one trailing line break is not part of the secret"
+    );
+    let printed = out.terminal_json();
+    assert_eq!(printed["result"], "created");
+
+    // A secret pasted where a variable's name belongs is not quoted back.
+    let out = cli(
+        &server,
+        &[
+            "update",
+            "X",
+            "--org",
+            "acme",
+            "--secret-env",
+            "ghp_pasted secret",
+        ],
+    )
+    .run();
+    exit(&out, 2);
+    out.assert_no_leak(&["ghp_pasted"]);
+    assert!(
+        out.stderr
+            .contains("error: `--secret-env`: is not an environment variable name"),
+        "{}",
+        out.dump()
+    );
+}
+
+#[test]
+fn deletes_need_a_confirmation_and_nothing_is_written_without_one() {
+    let server = FaultServer::start();
+    server.seed(config("NPM_SECRET", "npm_registry", NPM_URL));
+    server.seed(config(
+        "OLD_SECRET",
+        "npm_registry",
+        "https://old.example.com",
+    ));
+    // No terminal to ask at, no --yes: refused before any request.
+    let out = cli(&server, &["delete", "NPM_SECRET", "--org", "acme"]).run();
+    exit(&out, 2);
+    assert!(out.stderr.contains("pass --yes"), "{}", out.dump());
+    assert!(server.requests().is_empty(), "{:?}", server.lines());
+    // A prune plans, then stops before any write.
+    let dir = std::env::temp_dir().join(format!("pr-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let manifest: PathBuf = dir.join("registries.yml");
+    std::fs::write(&manifest, "- name: NPM_SECRET\n  visibility: all\n").unwrap();
+    let path = manifest.to_string_lossy().to_string();
+    let out = cli(
+        &server,
+        &["sync", "--org", "acme", "--registries", &path, "--prune"],
+    )
+    .run();
+    exit(&out, 1);
+    assert!(
+        out.stderr.contains("no terminal to confirm at; pass --yes"),
+        "{}",
+        out.dump()
+    );
+    assert!(out.stderr.contains("nothing was written"), "{}", out.dump());
+    assert_eq!(server.lines(), ["GET /orgs/acme/private-registries"]);
+    assert_eq!(out.terminal_json()["result"], "failed");
+    // With --yes it goes ahead.
+    let out = cli(
+        &server,
+        &[
+            "sync",
+            "--org",
+            "acme",
+            "--registries",
+            &path,
+            "--prune",
+            "--yes",
+        ],
+    )
+    .run();
+    exit(&out, 0);
+    assert!(
+        server
+            .lines()
+            .contains(&"DELETE /orgs/acme/private-registries/OLD_SECRET".to_string())
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_gh_login_without_admin_org_is_told_how_to_refresh() {
+    let server = FaultServer::start();
+    server.script(
+        "GET",
+        "/orgs/acme/private-registries",
+        [Reply::status(403, "Must have admin rights to Repository.")
+            .header("x-oauth-scopes", "gist, read:org, repo")
+            .header("x-accepted-oauth-scopes", "admin:org")],
+    );
+    let bin = std::env::temp_dir().join(format!("pr-gh-{}", std::process::id()));
+    std::fs::create_dir_all(&bin).unwrap();
+    let gh = bin.join("gh");
+    std::fs::write(&gh, "#!/bin/sh\n[ \"$1 $2 $3 $4\" = \"auth token --hostname github.com\" ] && echo gho_FromGhLogin123\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&gh, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = cli(&server, &["list"])
+        .unset("GH_TOKEN")
+        .env("PATH", &path)
+        .env("GH_REPO", "acme/web")
+        .run();
+    exit(&out, 1);
+    out.assert_no_leak(&["gho_FromGhLogin123"]);
+    assert!(
+        out.stderr
+            .contains("gh auth refresh -h github.com -s admin:org"),
+        "{}",
+        out.dump()
+    );
+    let request = &server.requests()[0];
+    assert_eq!(
+        request.path(),
+        "/orgs/acme/private-registries",
+        "org from GH_REPO"
+    );
+    assert_eq!(
+        request.headers.get("authorization").map(String::as_str),
+        Some("Bearer gho_FromGhLogin123")
+    );
+    let _ = std::fs::remove_dir_all(bin);
+}
+
+#[test]
+fn a_pipe_gets_one_json_document_and_messages_go_to_stderr() {
+    let server = FaultServer::start();
+    server.seed(config("NPM_SECRET", "npm_registry", NPM_URL));
+    let out = cli(&server, &["list", "--org", "acme"]).run();
+    exit(&out, 0);
+    let printed = out.terminal_json();
+    assert_eq!(printed["registries"][0]["name"], "NPM_SECRET");
+    let out = cli(&server, &["get", "MISSING", "--org", "acme"]).run();
+    exit(&out, 1);
+    assert!(
+        out.stderr
+            .starts_with("error: GET /orgs/acme/private-registries/MISSING answered 404"),
+        "{}",
+        out.dump()
+    );
+    assert_eq!(out.terminal_json()["result"], "failed");
+}
