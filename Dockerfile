@@ -18,6 +18,9 @@
 FROM rust:1.95-alpine@sha256:606fd313a0f49743ee2a7bd49a0914bab7deedb12791f3a846a34a4711db7ed2 AS build
 
 # musl-dev: C headers and crt objects for ring's C/assembly and for the final link.
+# Not pinned to a version (hadolint DL3018): the base image is pinned by digest, and Alpine
+# drops superseded package versions from its mirrors, so a pinned musl-dev would break builds.
+# hadolint ignore=DL3018
 RUN apk add --no-cache musl-dev
 
 # Be explicit about static linking (the musl targets default to it already).

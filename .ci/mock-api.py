@@ -4,7 +4,8 @@
 Used by .ci/static-smoke.sh (the static binary in an empty root) and by
 .github/workflows/selftest.yml (the action's container). It serves one organisation, `acme`,
 with one configuration, and answers every write with 405, so a dry run that tried to write
-shows up in the request log.
+shows up in the request log. With --accept-patch, a PATCH of its configuration is answered 204
+(bodies appended to LOG.bodies), for a `set` that rotates the secret.
 
   python3 .ci/mock-api.py --host 127.0.0.1 --port 0 --port-file PATH --log PATH
 
@@ -72,11 +73,21 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, {"message": "Not Found", "documentation_url": "mock", "status": "404"})
 
+    accept_patch = False
+
     def _write(self):
         self._record()
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        body = self.rfile.read(length) if length else b""
+        path = urlsplit(self.path).path.rstrip("/")
+        own = f"/orgs/{ORG}/private-registries/{CONFIG['name']}"
+        if self.accept_patch and self.command == "PATCH" and path == own:
+            with open(self.log_path + ".bodies", "a", encoding="utf-8") if self.log_path else open(os.devnull, "w") as f:
+                f.write(body.decode("utf-8", "replace") + "\n")
+            self.send_response(204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         self._send(405, {"message": "mock: writes are not expected here", "status": "405"})
 
     do_POST = do_PATCH = do_PUT = do_DELETE = _write
@@ -88,8 +99,10 @@ def main():
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--port-file")
     p.add_argument("--log")
+    p.add_argument("--accept-patch", action="store_true", help="answer a PATCH of the configuration with 204")
     args = p.parse_args()
     Handler.log_path = args.log
+    Handler.accept_patch = args.accept_patch
     server = ThreadingHTTPServer((args.host, args.port), Handler)
     if args.port_file:
         with open(args.port_file + ".tmp", "w", encoding="utf-8") as f:
