@@ -108,7 +108,7 @@ run() {
 
 run list 0 INPUT_OPERATION=list
 grep -q MOCK_NPM_REGISTRY "$work/list/file_commands/output" || die "list: no configuration in the outputs"
-grep -q 'MOCK_NPM_REGISTRY' "$work/list/file_commands/summary" || die "list: no summary table"
+grep -q 'Private registries of acme (1 of 1)' "$work/list/file_commands/summary" || die "list: no summary table"
 
 run set 0 INPUT_OPERATION=set INPUT_NAME=MOCK_NPM_REGISTRY INPUT_SECRET=rotated-secret-value
 grep -q '^PATCH /orgs/acme/private-registries/MOCK_NPM_REGISTRY$' "$work/requests.log" || die "set: no PATCH"
