@@ -651,3 +651,67 @@ fn writes_never_follow_a_redirect() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn a_get_follows_a_redirect_only_on_the_api_origin() {
+    // Same origin: followed, with the token.
+    let server = FaultServer::start();
+    server.seed(config("NPM", "npm_registry", "https://npm.example.com"));
+    server.script(
+        "GET",
+        "/orgs/acme/private-registries",
+        [Reply::status(301, "Moved").header(
+            "location",
+            "/orgs/acme/private-registries?per_page=100&page=1&moved=1",
+        )],
+    );
+    let out = Action::new(server.url()).input("operation", "list").run();
+    out.assert_success();
+    assert_eq!(out.output("total_count"), "1");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "{:?}", server.lines());
+    assert!(requests[1].target.contains("moved=1"));
+    assert!(requests[1].headers.contains_key("authorization"));
+
+    // Another origin (another port on the same host): refused, and nothing reaches it.
+    let elsewhere = FaultServer::start();
+    let server = FaultServer::start();
+    let target = format!("{}/orgs/acme/private-registries", elsewhere.url());
+    server.script(
+        "GET",
+        "/orgs/acme/private-registries",
+        [Reply::status(302, "Found").header("location", &target)],
+    );
+    let out = Action::new(server.url()).input("operation", "list").run();
+    assert_eq!(out.status.code(), Some(1), "{}", out.dump());
+    out.assert_mentions(&["answered 302, a redirect to", "leaves the API's origin"]);
+    assert!(
+        elsewhere.requests().is_empty(),
+        "the other origin was asked"
+    );
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "not retried: {:?}",
+        server.lines()
+    );
+}
+
+#[test]
+fn a_misspelt_input_is_refused_instead_of_vanishing() {
+    let server = FaultServer::start();
+    server.seed(config("NPM", "npm_registry", "https://npm.example.com"));
+    // `dry-run: true` in `with:` arrives as INPUT_DRY-RUN: without the check, a real write.
+    let out = Action::new(server.url())
+        .input("operation", "delete")
+        .input("name", "NPM")
+        .env("INPUT_DRY-RUN", "true")
+        .run();
+    assert_eq!(out.status.code(), Some(2), "{}", out.dump());
+    out.assert_mentions(&[
+        "input `dry-run`: not an input of this action (INPUT_DRY-RUN); did you mean `dry_run`?",
+        "nothing was sent to GitHub",
+    ]);
+    assert!(server.requests().is_empty(), "{:?}", server.lines());
+    assert_eq!(server.configs().len(), 1, "nothing was deleted");
+}
