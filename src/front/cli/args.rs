@@ -278,19 +278,12 @@ mod tests {
     #[test]
     fn every_oidc_field_has_a_flag() {
         let r = Registry::default();
-        let keys: Vec<&str> = [
-            "registry_type",
-            "url",
-            "username",
-            "replaces_base",
-            "visibility",
-            "selected_repository_ids",
-            "selected_repositories",
-            "auth_type",
-        ]
-        .into_iter()
-        .chain(crate::model::OidcField::ALL.iter().map(|f| f.as_str()))
-        .collect();
+        let keys: Vec<&str> = crate::model::spec::SPEC_KEYS
+            .iter()
+            .copied()
+            .filter(|k| *k != "secret")
+            .chain(crate::model::OidcField::ALL.iter().map(|f| f.as_str()))
+            .collect();
         let cmd = Cli::command();
         let create = cmd.find_subcommand("create").unwrap();
         for key in keys {
