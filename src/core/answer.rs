@@ -38,7 +38,7 @@ pub fn sync(ctx: &Ctx, plan: Plan, dry_run: bool, prune: bool) -> Run {
         ))
     });
     let registries = apply::state_after(&plan);
-    let mut answer = Changes::new(ctx, dry_run, "sync");
+    let mut answer = Changes::new(ctx, dry_run, true);
     answer.prune = prune;
     answer.result = result;
     answer.changes = changes;
@@ -66,7 +66,7 @@ pub fn single(ctx: &Ctx, mut plan: Plan, dry_run: bool) -> Run {
     let Some(mut step) = plan.steps.pop() else {
         return Run::failed(anyhow::anyhow!("internal: an empty plan"));
     };
-    let mut answer = Changes::new(ctx, dry_run, "single");
+    let mut answer = Changes::new(ctx, dry_run, false);
     answer.name = step.change.name.clone();
     let mut error = step
         .failure

@@ -11,7 +11,7 @@ use crate::model::{Configuration, Event, Notify};
 
 /// Applies every planned step; failures are recorded in their step.
 pub fn apply(ctx: &Ctx, plan: &mut Plan, notify: &Notify) {
-    let says_each = plan.says_each_failure;
+    let says_each = plan.sync;
     let mut failed = plan
         .steps
         .iter()
@@ -63,9 +63,6 @@ pub fn apply(ctx: &Ctx, plan: &mut Plan, notify: &Notify) {
 /// `not created: …`, `NAME not updated: …`, `not deleted: …`.
 fn describe_failure(step: &Step, e: &anyhow::Error) -> String {
     let text = format!("{e:#}");
-    if text.starts_with("not written:") {
-        return text;
-    }
     match step.change.action {
         Action::Create => format!("not created: {text}"),
         Action::Update => format!(

@@ -28,17 +28,21 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The org's public key, fetched on first use only (a failure is not asked again).
-    pub fn public_key(&self) -> Result<&PublicKey> {
-        let key = self.key.get_or_init(|| {
-            self.client
-                .public_key(self.org)
-                .and_then(|key| crypto::decode_public_key(&key.key).map(|_| key))
-                .map_err(|e| format!("{e:#}"))
-        });
-        key.as_ref().map_err(|e| {
-            anyhow::anyhow!("not written: the org's public key could not be read ({e})")
-        })
+    /// `GET …/public-key`, checked to be a usable X25519 key (the `public-key` operation).
+    pub fn fetch_key(&self) -> Result<PublicKey> {
+        let key = self.client.public_key(self.org)?;
+        crypto::decode_public_key(&key.key)?;
+        Ok(key)
+    }
+
+    /// The org's public key for sealing, fetched on first use only (a failure is not asked
+    /// again: every later seal fails with the same reason).
+    fn sealing_key(&self) -> Result<&PublicKey> {
+        let key = self
+            .key
+            .get_or_init(|| self.fetch_key().map_err(|e| format!("{e:#}")));
+        key.as_ref()
+            .map_err(|e| anyhow::anyhow!("the org's public key could not be read ({e})"))
     }
 
     /// The body to send: the fields, plus the secret sealed with the org key when given.
@@ -48,7 +52,7 @@ impl<'a> Ctx<'a> {
             ..Body::default()
         };
         if let Some(secret) = secret {
-            let key = self.public_key()?;
+            let key = self.sealing_key()?;
             body.encrypted_value = Some(crypto::seal(&key.key, secret)?);
             body.key_id = Some(key.key_id.clone());
         }

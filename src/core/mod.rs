@@ -101,11 +101,11 @@ pub struct Changes {
 }
 
 impl Changes {
-    /// An answer with nothing in it yet; `kind` is `sync` or `single`.
-    fn new(ctx: &Ctx, dry_run: bool, kind: &str) -> Self {
+    /// An answer with nothing in it yet.
+    fn new(ctx: &Ctx, dry_run: bool, sync: bool) -> Self {
         Changes {
             org: ctx.org.clone(),
-            sync: kind == "sync",
+            sync,
             dry_run,
             prune: false,
             result: "planned",
@@ -168,10 +168,7 @@ pub fn run(request: &Request, hooks: &Hooks) -> Run {
                 configuration,
             }))
         }
-        Command::PublicKey => read(ctx.public_key().map(|key| Answer::Key {
-            org,
-            key: key.clone(),
-        })),
+        Command::PublicKey => read(ctx.fetch_key().map(|key| Answer::Key { org, key })),
         command => write(&ctx, command, request.dry_run, hooks),
     }
 }
@@ -237,7 +234,7 @@ fn confirm(plan: &Plan, hooks: &Hooks) -> Result<(), String> {
     let deletes: Vec<String> = plan
         .steps
         .iter()
-        .filter(|s| plan.says_each_failure && s.change.action == Action::Delete)
+        .filter(|s| plan.sync && s.change.action == Action::Delete)
         .filter_map(|s| s.change.name.clone())
         .collect();
     if deletes.is_empty() {

@@ -112,8 +112,9 @@ pub struct Plan {
     pub listing: Vec<Configuration>,
     /// Sync without prune: the configurations no entry names, left alone.
     pub kept: Vec<String>,
-    /// Each failed step is said as it happens (sync), not only in the run's error.
-    pub says_each_failure: bool,
+    /// A sync plan: each failed step is said as it happens (not only in the run's error), and
+    /// its deletes are prunes, confirmed by the caller before anything is applied.
+    pub sync: bool,
 }
 
 impl Plan {

@@ -256,6 +256,6 @@ pub fn plan(ctx: &Ctx, entries: &[Entry], prune: bool) -> Result<Plan> {
         steps,
         listing,
         kept,
-        says_each_failure: true,
+        sync: true,
     })
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde_norway::Value as Yaml;
 
 use super::env::Env;
-use super::shared::edit_distance;
+use super::shared::{edit_distance, env_var_name};
 use crate::model::spec::{RawSpec, SPEC_KEYS, describe};
 use crate::model::{ConfigName, Entry, OidcField, RegistrySpec, Secret};
 
@@ -355,15 +355,7 @@ fn value_spelling(key: &str, value: &str) -> String {
 
 /// The value of `secret_env`'s variable; the error names the variable, never a value.
 fn secret_from_env(var: &str, env: &Env) -> Result<String, String> {
-    let valid = var.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !valid {
-        // Not quoted: a secret pasted where its variable's name belongs must not be echoed.
-        return Err(
-            "is not an environment variable name (the value is not shown, in case it is the secret itself); allowed: letters, digits and `_`, e.g. NPM_TOKEN"
-                .to_string(),
-        );
-    }
+    env_var_name(var)?;
     if var.to_ascii_uppercase().starts_with("INPUT_") {
         return Err(format!(
             "{var} is one of the step's inputs, not a registry secret; map the secret in the step's env: (e.g. NPM_TOKEN: ${{{{ secrets.NPM_TOKEN }}}})"

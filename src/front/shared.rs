@@ -245,6 +245,18 @@ pub fn ca_certificate(value: &str, base: Option<&Path>) -> Result<String, String
     Ok(text)
 }
 
+/// Whether `var` can name an environment variable; the error never quotes it (a secret pasted
+/// where its variable's name belongs must not be echoed).
+pub fn env_var_name(var: &str) -> Result<(), String> {
+    let valid = var.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        Err("is not an environment variable name (the value is not shown, in case it is the secret itself); allowed: letters, digits and `_`, e.g. NPM_TOKEN".to_string())
+    }
+}
+
 /// The candidate closest to `word` when it is close enough to be a likely typo.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let word = word.to_ascii_lowercase().replace('-', "_");

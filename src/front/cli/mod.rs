@@ -315,11 +315,7 @@ fn secret(r: &Registry, env: &Env) -> Result<Option<String>, String> {
     let Some(var) = &r.secret_env else {
         return Ok(None);
     };
-    let valid = var.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !valid {
-        return Err("`--secret-env`: is not an environment variable name (the value is not shown, in case it is the secret itself); allowed: letters, digits and `_`".into());
-    }
+    shared::env_var_name(var).map_err(|e| format!("`--secret-env`: {e}"))?;
     env.get(var)
         .map(|v| Some(v.to_string()))
         .ok_or_else(|| format!("`--secret-env`: the environment variable {var} is unset or empty"))
