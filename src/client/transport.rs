@@ -110,13 +110,14 @@ impl Wire {
         let same_origin =
             origin_of(&target).is_some() && origin_of(&target) == origin_of(&self.base);
         let shown = crate::model::types::shorten(strip_query(&target));
+        // A redirect is an answer: the server did not apply the request where it was sent.
         let refuse = |why: &str| {
             Transport::fatal(
                 anyhow!(
                     "{method} {} answered {status}, a redirect to {shown:?}; {why}",
                     strip_query(path)
                 ),
-                method != "GET",
+                false,
             )
         };
         if method != "GET" {
