@@ -71,6 +71,8 @@ const SCENARIOS: &[Scenario] = &[
         result: Some("created"),
         requests: &[
             "GET /repos/acme/web",
+            // The names that exist before the POST: a lost answer is looked for outside them.
+            "GET /orgs/acme/private-registries",
             "GET /orgs/acme/private-registries/public-key",
             "POST /orgs/acme/private-registries",
         ],

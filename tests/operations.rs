@@ -393,6 +393,8 @@ fn check_create(inputs: &[(&str, &str)], repos: &[(&str, u64)], expected: Value)
     let keys = Keys::generate();
     let key = gh::public_key(&mut server, ORG, &keys).expect(usize::from(secret.is_some()));
     let repo_mocks = repo_mocks(&mut server, repos);
+    // The names before the POST, so a lost answer is never matched to one of them.
+    let listed = gh::list(&mut server, ORG, &[], 100);
     let (post, posted) = gh::create(&mut server, ORG, NEW_NAME);
     let post = post.expect(1);
     let none = gh::unexpected(&mut server);
@@ -400,6 +402,7 @@ fn check_create(inputs: &[(&str, &str)], repos: &[(&str, u64)], expected: Value)
     all.extend_from_slice(inputs);
     let out = run(&server, &all);
     out.assert_success();
+    listed.assert();
     key.assert();
     repo_mocks.iter().for_each(Mock::assert);
     post.assert();
@@ -1645,6 +1648,8 @@ fn missing_token_variable_fails_before_any_request() {
 fn check_bad_key(inputs: &[(&str, &str)], key: &str, words: &[&str]) {
     let mut server = Server::new();
     let key_mock = gh::public_key_raw(&mut server, ORG, "012345678912345678", key).expect(1);
+    // A create lists first (not asserted: an update does not).
+    let _listed = gh::list(&mut server, ORG, &[], 100);
     let (post, _posted) = gh::create(&mut server, ORG, NEW_NAME);
     let post = post.expect(0);
     let (patch, _patched) = gh::update(&mut server, ORG, "NPM_MAIN");
@@ -1836,6 +1841,7 @@ fn a_422_shows_the_field_errors() {
     let mut server = Server::new();
     let keys = Keys::generate();
     let key = gh::public_key(&mut server, ORG, &keys).expect(1);
+    let listed = gh::list(&mut server, ORG, &[], 100);
     let reply = body.to_string();
     let (post, posted) = gh::body_mock(
         &mut server,
@@ -1859,6 +1865,7 @@ fn a_422_shows_the_field_errors() {
     );
     assert_exit(&out, 1);
     key.assert();
+    listed.assert();
     post.assert();
     none.assert();
     let mut sent = posted.single();

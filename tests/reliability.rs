@@ -281,6 +281,7 @@ fn create_applied_but_answered_502_is_not_duplicated() {
     assert_eq!(
         server.lines(),
         vec![
+            format!("GET {LIST}"),
             format!("GET {KEY}"),
             format!("POST {LIST}"),
             format!("GET {LIST}")
@@ -288,7 +289,7 @@ fn create_applied_but_answered_502_is_not_duplicated() {
     );
     out.assert_mentions(&["listing shows GitHub created `NPM_REGISTRY`"]);
     // The secret went over sealed.
-    let post = &server.requests()[1];
+    let post = &server.requests()[2];
     let body: Value = serde_json::from_str(&post.body).expect("POST body");
     let sealed = body["encrypted_value"].as_str().expect("encrypted_value");
     assert_eq!(server.keys.unseal(sealed), "s3cr3t-value");
@@ -304,6 +305,7 @@ fn create_not_applied_is_sent_again_after_checking() {
     assert_eq!(
         server.lines(),
         vec![
+            format!("GET {LIST}"),
             format!("GET {KEY}"),
             format!("POST {LIST}"),
             format!("GET {LIST}"),
@@ -321,7 +323,7 @@ fn create_that_times_out_checks_before_sending_again() {
     assert_eq!(server.configs().len(), 1);
     let lines = server.lines();
     assert_eq!(count(&lines, &format!("POST {LIST}")), 2);
-    assert_eq!(lines[2], format!("GET {LIST}"), "{lines:?}");
+    assert_eq!(lines[3], format!("GET {LIST}"), "{lines:?}");
 }
 
 #[test]
@@ -331,7 +333,7 @@ fn create_with_a_reset_connection_checks_before_sending_again() {
     let out = create(&server).run();
     out.assert_success();
     assert_eq!(server.configs().len(), 1);
-    assert_eq!(server.lines()[2], format!("GET {LIST}"));
+    assert_eq!(server.lines()[3], format!("GET {LIST}"));
 }
 
 #[test]
@@ -394,8 +396,9 @@ fn create_that_keeps_failing_is_never_duplicated_and_says_so() {
     assert_eq!(server.configs().len(), 0);
     let lines = server.lines();
     assert_eq!(count(&lines, &format!("POST {LIST}")), 4);
-    // Every POST after the first is preceded by a check, and the last one is checked too.
-    assert_eq!(count(&lines, &format!("GET {LIST}")), 4, "{lines:?}");
+    // One listing before the first POST; every POST after it is preceded by a check, and the
+    // last one is checked too.
+    assert_eq!(count(&lines, &format!("GET {LIST}")), 5, "{lines:?}");
     out.assert_mentions(&[
         "gave up after 4 attempts",
         "listing shows it was not applied",
@@ -407,26 +410,113 @@ fn create_that_keeps_failing_is_never_duplicated_and_says_so() {
 fn create_outcome_unknown_and_listing_broken_does_not_post_again() {
     let server = FaultServer::start();
     server.script("POST", LIST, [Reply::ApplyThen(502)]);
-    server.script("GET", LIST, vec![Reply::status(401, "Bad credentials"); 4]);
+    let mut listings = vec![Reply::Store];
+    listings.extend(vec![Reply::status(401, "Bad credentials"); 4]);
+    server.script("GET", LIST, listings);
     let out = create(&server).run();
     out.assert_failure();
     assert_eq!(count(&server.lines(), &format!("POST {LIST}")), 1);
-    out.assert_mentions(&["listing to check failed", "was not sent again"]);
+    out.assert_mentions(&[
+        "listing to check failed",
+        "was not sent again",
+        "the create may have been applied",
+        "run `private-registries list --org acme`",
+    ]);
 }
 
 #[test]
 fn created_201_with_an_unreadable_body_is_found_not_repeated() {
-    // GitHub created it (the seeded configuration, made just now) but the 201's body was cut.
+    // GitHub created it, but the 201's body was cut.
     let server = FaultServer::start();
-    server.seed(support::with(
-        config("NPM_REGISTRY", "npm_registry", "https://npm.example.com"),
-        json!({ "created_at": support::faults::rfc3339_now() }),
-    ));
-    server.script("POST", LIST, [Reply::raw(201, "{\"name\": \"NPM_REG")]);
+    server.script(
+        "POST",
+        LIST,
+        [Reply::ApplyThenRaw(201, "{\"name\": \"NPM_REG".into())],
+    );
     let out = create(&server).run();
     out.assert_success();
     assert_eq!(out.output("name"), "NPM_REGISTRY");
     assert_eq!(count(&server.lines(), &format!("POST {LIST}")), 1);
+}
+
+/// A lost create's answer is looked for among the names that were not there before; what
+/// someone else holds, however alike and however recent, is never taken for ours.
+#[test]
+fn a_lost_create_never_adopts_a_configuration_that_existed_before() {
+    let server = FaultServer::start();
+    // Alike in every field, and "created" a moment ago by GitHub's clock.
+    server.seed(support::with(
+        config("MINE_ALREADY", "npm_registry", "https://npm.example.com/"),
+        json!({ "visibility": "private", "created_at": support::faults::rfc3339_now() }),
+    ));
+    server.script("POST", LIST, [Reply::html(502)]);
+    let out = create(&server).run();
+    out.assert_success();
+    assert_eq!(out.output("result"), "created");
+    assert_ne!(out.output("name"), "MINE_ALREADY");
+    assert_eq!(server.configs().len(), 2);
+    assert_eq!(count(&server.lines(), &format!("POST {LIST}")), 2);
+}
+
+/// Whatever the timestamps say: GitHub's clock is never compared with ours.
+#[test]
+fn a_lost_create_is_found_by_name_and_fields_not_by_clock() {
+    let server = FaultServer::start();
+    let made = json!({
+        "name": "NPM_REGISTRY_7", "registry_type": "npm_registry",
+        "url": "https://npm.example.com", "visibility": "private", "auth_type": "token",
+        "created_at": "1999-01-01T00:00:00Z", "updated_at": "1999-01-01T00:00:00Z"
+    });
+    let page = |configs: Vec<Value>| {
+        let n = configs.len();
+        Reply::json(200, &json!({ "total_count": n, "configurations": configs }))
+    };
+    // Someone else's configuration, new too, but visible to all: not what was sent.
+    let other = support::with(
+        made.clone(),
+        json!({ "name": "NPM_X", "visibility": "all" }),
+    );
+    server.script("POST", LIST, [Reply::html(504)]);
+    server.script(
+        "GET",
+        LIST,
+        [page(vec![]), page(vec![other.clone(), made.clone()])],
+    );
+    let out = create(&server).run();
+    out.assert_success();
+    assert_eq!(out.output("name"), "NPM_REGISTRY_7");
+    assert_eq!(count(&server.lines(), &format!("POST {LIST}")), 1);
+    out.assert_mentions(&["listing shows GitHub created `NPM_REGISTRY_7`"]);
+}
+
+#[test]
+fn a_lost_create_with_two_new_lookalikes_stops_and_says_what_to_check() {
+    let server = FaultServer::start();
+    let alike = |name: &str| {
+        json!({ "name": name, "registry_type": "npm_registry",
+            "url": "https://npm.example.com/", "visibility": "private" })
+    };
+    server.script("POST", LIST, [Reply::html(502)]);
+    server.script(
+        "GET",
+        LIST,
+        [
+            Reply::Store,
+            Reply::json(
+                200,
+                &json!({ "total_count": 2, "configurations": [alike("NPM_A"), alike("NPM_B")] }),
+            ),
+        ],
+    );
+    let out = create(&server).run();
+    out.assert_failure();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(count(&server.lines(), &format!("POST {LIST}")), 1);
+    out.assert_mentions(&[
+        "2 new configurations match what was sent (NPM_A, NPM_B)",
+        "the create may have been applied",
+        "run `private-registries list --org acme`",
+    ]);
 }
 
 #[test]

@@ -9,14 +9,15 @@ pub mod retry;
 pub mod tls;
 mod transport;
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::collections::BTreeSet;
+use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow};
 use serde::Serialize;
 use ureq::tls::TlsConfig;
 
 use crate::model::answers::Repository;
-use crate::model::types::{ApiUrl, normalize_url};
+use crate::model::types::ApiUrl;
 use crate::model::{
     ApiError, Body, ConfigName, Configuration, Event, Notify, Org, Page, PublicKey, RepoName,
     Secret,
@@ -254,13 +255,14 @@ impl Client {
 
     /// `POST /orgs/{org}/private-registries`: returns the configuration GitHub created.
     ///
-    /// Never creates twice: when an attempt's outcome is unknown (a 5xx, a timeout or a
-    /// connection lost after sending), the configurations are listed and one matching the
-    /// body's `registry_type` and `url` (and `username`, when given) that was created since
-    /// this call began is taken as the created one; only when there is none is the POST sent
-    /// again. Rate-limited and refused-connection attempts were not applied and are simply
-    /// retried.
-    pub fn create(&self, org: &Org, body: &Body) -> Result<Configuration> {
+    /// Never creates twice, and never takes another's configuration for ours: when an
+    /// attempt's outcome is unknown (a 5xx, a timeout, a connection lost after sending), the
+    /// configurations are listed, and one is ours only if its name is not in `before` (the
+    /// names that existed before this run's first POST) and every non-secret field sent
+    /// matches it. Exactly one: it is adopted, with a notice. None: the POST was not applied
+    /// and is sent again per the retry rules. Several, or a failed listing: the create may have
+    /// been applied, and the error says what to run. No clock is read.
+    pub fn create(&self, org: &Org, body: &Body, before: &Existing) -> Result<Configuration> {
         let path = registries_path(org);
         let hint = Self::org_hint(org);
         let call = Call {
@@ -269,34 +271,35 @@ impl Client {
             hint_404: &hint,
         };
         let data = to_json(body)?;
-        let since = SystemTime::now();
         let mut tries = Tries::new();
+        let look = Look { org, body, before };
         loop {
             let result = self.wire.send_once("POST", &path, Some(&data));
             match judge(&self.policy, &call, &mut tries, result) {
                 Step::Done(response) => {
                     return match decode::<Configuration>("POST", &path, &response) {
                         Ok(created) => Ok(created),
-                        Err(_) => self.created_after_all(org, body, since).with_context(|| {
-                            format!(
-                                "POST {path} answered {} but its body is not the configuration JSON",
-                                response.status
-                            )
-                        }),
+                        Err(_) => self.created_after_all(&look, response.status),
                     };
                 }
                 Step::Fail { error, unknown } => {
-                    return self.after_failed_create(org, body, since, error, unknown);
+                    return self.after_failed_create(&look, error, unknown);
                 }
                 Step::Retry {
                     retry,
                     why,
                     unknown,
                 } => {
-                    if unknown
-                        && let Some(found) = self.look_before_retry(org, body, since, &why)?
-                    {
-                        return Ok(found);
+                    if unknown {
+                        let found = self.find_created(&look).map_err(|e| {
+                            e.context(format!(
+                                "{why}; the create's outcome is unknown, so it was not sent again"
+                            ))
+                        })?;
+                        if let Some(created) = found {
+                            self.found_notice(&created, &why);
+                            return Ok(created);
+                        }
                     }
                     tries.attempt += 1;
                     self.pause(&retry, &why, tries.attempt);
@@ -305,102 +308,116 @@ impl Client {
         }
     }
 
-    /// After an unknown outcome, before a retry: the created configuration, if listing shows it.
-    fn look_before_retry(
-        &self,
-        org: &Org,
-        body: &Body,
-        since: SystemTime,
-        why: &str,
-    ) -> Result<Option<Configuration>> {
-        let found = self.find_created(org, body, since).with_context(|| {
-            format!(
-                "{why}; the create's outcome is unknown and listing to check failed, so it was not sent again; run operation list or set to see whether it exists"
-            )
-        })?;
-        if let Some(created) = &found {
-            self.found_notice(created, why);
-        }
-        Ok(found)
-    }
-
     fn after_failed_create(
         &self,
-        org: &Org,
-        body: &Body,
-        since: SystemTime,
+        look: &Look,
         error: anyhow::Error,
         unknown: bool,
     ) -> Result<Configuration> {
         if !unknown {
             return Err(error);
         }
-        match self.find_created(org, body, since) {
+        match self.find_created(look) {
             Ok(Some(created)) => {
                 self.found_notice(&created, &format!("{error:#}"));
                 Ok(created)
             }
-            Ok(None) => Err(error
-                .context("the create's outcome was unknown; listing shows it was not applied")),
-            Err(list) => Err(error.context(format!(
-                "the create's outcome is unknown and listing to check failed too ({list:#}); run operation list or set to see whether it exists before creating again"
-            ))),
+            Ok(None) => {
+                Err(error
+                    .context("the create's outcome was unknown; listing shows it was not applied"))
+            }
+            Err(check) => Err(error.context(format!("{check:#}"))),
         }
     }
 
     /// A 2xx create whose body cannot be read: it was applied, so find it rather than repeat.
-    fn created_after_all(
-        &self,
-        org: &Org,
-        body: &Body,
-        since: SystemTime,
-    ) -> Result<Configuration> {
-        self.find_created(org, body, since)?.ok_or_else(|| {
-            anyhow!("it was probably created, but listing does not show it; run operation list")
-        })
+    fn created_after_all(&self, look: &Look, status: u16) -> Result<Configuration> {
+        let path = registries_path(look.org);
+        let unreadable =
+            || format!("POST {path} answered {status} but its body is not the configuration JSON");
+        match self.find_created(look) {
+            Ok(Some(created)) => Ok(created),
+            Ok(None) => Err(anyhow!(
+                "{}; it was probably created, but listing shows no new configuration with the fields sent; run `private-registries list --org {}` to check before creating again",
+                unreadable(),
+                look.org
+            )),
+            Err(e) => Err(e.context(unreadable())),
+        }
     }
 
     fn found_notice(&self, created: &Configuration, why: &str) {
         self.notice(format!(
-            "the answer to a create was lost ({why}), but listing shows GitHub created `{}`; using it instead of creating it again",
+            "the answer to a create was lost ({why}), but listing shows GitHub created `{}` (a new name, with every field sent); using it instead of creating it again",
             created.name
         ));
     }
 
-    /// The configuration a create with `body` made, if listing shows one.
-    fn find_created(
-        &self,
-        org: &Org,
-        body: &Body,
-        since: SystemTime,
-    ) -> Result<Option<Configuration>> {
-        let f = &body.fields;
-        let registry_type = f.registry_type.map(|t| t.as_str());
-        let url = f.url.as_deref().map(normalize_url);
-        // Created at or after `since`, give or take the two clocks' disagreement.
-        let earliest = since
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs()
-            .saturating_sub(CLOCK_SKEW.as_secs());
-        let listing = self.list_all(org)?;
+    /// The configuration a create with `look.body` made, if listing shows exactly one; an
+    /// error when the listing fails or shows several (the outcome stays unknown).
+    fn find_created(&self, look: &Look) -> Result<Option<Configuration>> {
+        let check = |what: String| {
+            anyhow!(
+                "{what}: the create may have been applied; run `private-registries list --org {}` and look for a {} configuration at {} before creating it again",
+                look.org,
+                look.body
+                    .fields
+                    .registry_type
+                    .map(|t| t.as_str())
+                    .unwrap_or("new"),
+                look.body.fields.url.as_deref().unwrap_or("its url")
+            )
+        };
+        let listing = self
+            .list_all(look.org)
+            .map_err(|e| check(format!("listing to check failed ({e:#})")))?;
         let mut found: Vec<Configuration> = listing
             .configurations
             .into_iter()
-            .filter(|c| {
-                c.registry_type.as_deref() == registry_type
-                    && c.url.as_deref().map(normalize_url) == url
-                    && (f.username.is_none() || c.username == f.username)
-                    && c.created_at
-                        .as_deref()
-                        .and_then(unix_time)
-                        .is_none_or(|t| t >= earliest)
-            })
+            .filter(|c| !look.before.contains(&c.name) && look.body.fields.made(c))
             .collect();
-        // The newest, if GitHub holds several alike.
-        found.sort_by(|a, b| a.created_at.cmp(&b.created_at));
-        Ok(found.pop())
+        match found.len() {
+            0 | 1 => Ok(found.pop()),
+            n => {
+                let names: Vec<&str> = found.iter().map(|c| c.name.as_str()).collect();
+                Err(check(format!(
+                    "{n} new configurations match what was sent ({})",
+                    names.join(", ")
+                )))
+            }
+        }
     }
+}
+
+/// The names of the configurations that existed before a run's first create, plus those the
+/// run created since: none of them can be the answer to a lost create.
+#[derive(Debug, Clone, Default)]
+pub struct Existing(BTreeSet<String>);
+
+impl Existing {
+    pub fn of(configurations: &[Configuration]) -> Self {
+        Existing(configurations.iter().map(|c| key(&c.name)).collect())
+    }
+
+    pub fn insert(&mut self, name: &str) {
+        self.0.insert(key(name));
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.0.contains(&key(name))
+    }
+}
+
+/// GitHub's names are case-insensitive.
+fn key(name: &str) -> String {
+    name.to_ascii_uppercase()
+}
+
+/// What a lost create is looked for with.
+struct Look<'a> {
+    org: &'a Org,
+    body: &'a Body,
+    before: &'a Existing,
 }
 
 fn registries_path(org: &Org) -> String {
@@ -417,59 +434,19 @@ fn is_status(error: &anyhow::Error, status: u16) -> bool {
         .is_some_and(|e| e.status == status)
 }
 
-/// How far GitHub's clock may be behind ours when judging whether a listed configuration is
-/// the one a lost create made.
-const CLOCK_SKEW: Duration = Duration::from_secs(120);
-
-/// Seconds since the epoch of GitHub's `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)` timestamps.
-fn unix_time(s: &str) -> Option<u64> {
-    let s = s.trim();
-    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if s.get(4..5)? != "-" || s.get(7..8)? != "-" || s.get(13..14)? != ":" {
-        return None;
-    }
-    let rest = s
-        .get(19..)?
-        .trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
-    let offset = match rest {
-        "Z" | "z" | "" => 0,
-        _ => {
-            let sign = match rest.get(0..1)? {
-                "+" => 1,
-                "-" => -1,
-                _ => return None,
-            };
-            let oh = rest.get(1..3)?.parse::<i64>().ok()?;
-            let om = rest.get(4..6)?.parse::<i64>().ok()?;
-            sign * (oh * 3600 + om * 60)
-        }
-    };
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if mo <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (mo + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    u64::try_from(days * 86_400 + h * 3600 + mi * 60 + sec - offset).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn github_timestamps_parse() {
-        assert_eq!(unix_time("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(unix_time("2024-01-02T03:04:05Z"), Some(1_704_164_645));
-        assert_eq!(unix_time("2024-01-02T03:04:05.123Z"), Some(1_704_164_645));
-        assert_eq!(unix_time("2024-01-02T05:04:05+02:00"), Some(1_704_164_645));
-        assert_eq!(unix_time("2000-02-29T00:00:00Z"), Some(951_782_400));
-        for bad in ["", "yesterday", "2024-01-02", "2024/01/02T03:04:05Z"] {
-            assert_eq!(unix_time(bad), None, "{bad}");
-        }
+    fn existing_names_compare_without_case() {
+        let mut known = Existing::of(&[Configuration {
+            name: "NPM_REGISTRY".into(),
+            ..Configuration::default()
+        }]);
+        assert!(known.contains("npm_registry"));
+        assert!(!known.contains("NPM_REGISTRY_2"));
+        known.insert("npm_registry_2");
+        assert!(known.contains("NPM_REGISTRY_2"));
     }
 }

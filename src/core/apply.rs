@@ -7,6 +7,7 @@ use anyhow::{Result, anyhow};
 use super::change::{Action, Outcome};
 use super::context::Ctx;
 use super::plan::{Plan, Step};
+use crate::client::Existing;
 use crate::model::{Configuration, Event, Notify};
 
 /// Applies every planned step; failures are recorded in their step.
@@ -26,6 +27,8 @@ pub fn apply(ctx: &Ctx, plan: &mut Plan, notify: &Notify) {
             notify(Event::Error(step.change.error.clone().unwrap_or_default()));
         }
     }
+    // The names that exist before the first POST: a lost create's answer is never one of them.
+    let mut known = plan.listed.then(|| Existing::of(&plan.listing));
     for step in plan.steps.iter_mut() {
         if step.change.outcome != Outcome::Planned {
             continue;
@@ -38,10 +41,13 @@ pub fn apply(ctx: &Ctx, plan: &mut Plan, notify: &Notify) {
             ));
             continue;
         }
-        match apply_step(ctx, step) {
+        match apply_step(ctx, step, &mut known) {
             Ok(created) => {
                 step.change.outcome = Outcome::Applied;
                 if let Some(created) = created {
+                    if let Some(known) = &mut known {
+                        known.insert(&created.name);
+                    }
                     adopt_created(step, created, notify);
                 }
             }
@@ -73,8 +79,13 @@ fn describe_failure(step: &Step, e: &anyhow::Error) -> String {
     }
 }
 
-/// One write; `Ok(Some(config))` is what a POST returned.
-fn apply_step(ctx: &Ctx, step: &Step) -> Result<Option<Configuration>> {
+/// One write; `Ok(Some(config))` is what a POST returned. A create lists first when the
+/// plan did not (a plain `create`), so it knows which names were there before.
+fn apply_step(
+    ctx: &Ctx,
+    step: &Step,
+    known: &mut Option<Existing>,
+) -> Result<Option<Configuration>> {
     let target = || {
         step.target
             .as_ref()
@@ -82,8 +93,17 @@ fn apply_step(ctx: &Ctx, step: &Step) -> Result<Option<Configuration>> {
     };
     match step.change.action {
         Action::Create => {
+            let before = match known {
+                Some(known) => known,
+                None => {
+                    let listing = ctx.client.list_all(ctx.org).map_err(|e| {
+                        e.context("listing the configurations before creating failed")
+                    })?;
+                    known.insert(Existing::of(&listing.configurations))
+                }
+            };
             let body = ctx.body(&step.body, step.secret.as_ref())?;
-            ctx.client.create(ctx.org, &body).map(Some)
+            ctx.client.create(ctx.org, &body, before).map(Some)
         }
         Action::Update => {
             let body = ctx.body(&step.body, step.secret.as_ref())?;

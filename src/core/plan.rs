@@ -110,6 +110,8 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// The configurations listed while planning (set, sync).
     pub listing: Vec<Configuration>,
+    /// Whether `listing` was read (it may be empty): a create then need not list again.
+    pub listed: bool,
     /// Sync without prune: the configurations no entry names, left alone.
     pub kept: Vec<String>,
     /// A sync plan: each failed step is said as it happens (not only in the run's error), and
@@ -183,6 +185,7 @@ pub fn set(ctx: &Ctx, name: Option<&ConfigName>, spec: &RegistrySpec) -> Result<
     Ok(Plan {
         steps: vec![step],
         listing,
+        listed: true,
         ..Plan::default()
     })
 }

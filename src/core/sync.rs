@@ -255,6 +255,7 @@ pub fn plan(ctx: &Ctx, entries: &[Entry], prune: bool) -> Result<Plan> {
     Ok(Plan {
         steps,
         listing,
+        listed: true,
         kept,
         sync: true,
     })

@@ -397,6 +397,14 @@ impl Fields {
         names
     }
 
+    /// Whether `c` could be what a create with these fields made: every field sent has the
+    /// value sent. Repository ids count only where GitHub reports them (list omits them).
+    pub fn made(&self, c: &Configuration) -> bool {
+        self.changed(c)
+            .iter()
+            .all(|name| name == "selected_repository_ids" && c.selected_repository_ids.is_none())
+    }
+
     /// Only the named fields.
     pub fn only(&self, names: &[String]) -> Fields {
         let mut kept = self.clone();
@@ -735,5 +743,35 @@ mod tests {
             json_of(&want.only(&["tenant_id".into(), "url".into()])),
             json!({"url": "https://npm.example.com/x", "tenant_id": "u"})
         );
+    }
+
+    #[test]
+    fn made_needs_every_field_sent_and_ids_only_where_reported() {
+        let sent = Fields {
+            registry_type: Some(RegistryType::NpmRegistry),
+            url: Some("https://npm.example.com".into()),
+            username: Some("bot".into()),
+            visibility: Some(Visibility::Selected),
+            selected_repository_ids: Some(vec![7]),
+            ..Fields::default()
+        };
+        let listed = json!({
+            "name": "NPM_REGISTRY_2", "registry_type": "npm_registry",
+            "url": "https://npm.example.com/", "username": "bot", "visibility": "selected"
+        });
+        assert!(sent.made(&config(listed.clone())));
+        let mut with_ids = listed.clone();
+        with_ids["selected_repository_ids"] = json!([8]);
+        assert!(!sent.made(&config(with_ids)));
+        for (key, other) in [
+            ("username", json!("someone-else")),
+            ("visibility", json!("private")),
+            ("url", json!("https://npm.other.example.com")),
+            ("registry_type", json!("maven_repository")),
+        ] {
+            let mut c = listed.clone();
+            c[key] = other;
+            assert!(!sent.made(&config(c)), "{key}");
+        }
     }
 }

@@ -42,6 +42,9 @@ pub enum Reply {
     /// Apply the request to the store (e.g. create the configuration), then answer `status`
     /// with an HTML error page, as a proxy that lost GitHub's answer would.
     ApplyThen(u16),
+    /// Apply the request to the store, then answer `status` with this raw body (a body cut
+    /// short, say).
+    ApplyThenRaw(u16, String),
     /// Answer from the store (the default when no script is left).
     Store,
 }
@@ -364,6 +367,10 @@ fn serve(
                     vec![("content-type".into(), "text/html".into())],
                     html_page(status),
                 )
+            }
+            Reply::ApplyThenRaw(status, body) => {
+                let _ = store(&mut lock(state), keys, &request);
+                (status, Vec::new(), body)
             }
             Reply::Store | Reply::Reset => store(&mut lock(state), keys, &request),
         };
