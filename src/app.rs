@@ -54,7 +54,7 @@ pub fn execute_with(
     let events = sink.clone();
     let notify: Notify = Rc::new(move |event: Event| events.event(&event));
     let run = core::run(request, &Hooks { notify, confirm });
-    let outputs = render::render(run.answer.as_ref(), run.error.is_some());
+    let outputs = render::render(run.answer.as_ref(), run.error.is_some(), sink.shows_table());
     let written = sink.finish(&outputs);
     match (run.error, written) {
         (Some(e), _) => {

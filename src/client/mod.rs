@@ -9,14 +9,14 @@ pub mod retry;
 pub mod tls;
 mod transport;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result, anyhow, bail};
 use serde::Serialize;
 use ureq::tls::TlsConfig;
 
-use crate::model::answers::Repository;
+use crate::model::answers::{MAX_FIELD, Repository};
 use crate::model::types::ApiUrl;
 use crate::model::{
     ApiError, Body, ConfigName, Configuration, Event, Notify, Org, Page, PublicKey, RepoName,
@@ -35,8 +35,19 @@ pub const USER_AGENT: &str = concat!("private-registries/", env!("CARGO_PKG_VERS
 /// The REST API version sent with every request.
 pub const API_VERSION: &str = "2022-11-28";
 
-/// The most pages `list_all` reads (100 each), so a server that never stops cannot loop us.
-const MAX_PAGES: u32 = 1_000;
+/// The most configurations `list_all` reads: an org holds far fewer, and a server that claims
+/// or sends more is refused rather than followed.
+pub const MAX_CONFIGURATIONS: u64 = 10_000;
+
+/// Configurations asked for per page (GitHub's maximum).
+const PER_PAGE: u32 = 100;
+
+/// The most pages `list_all` reads, so a server that never stops cannot loop us.
+const MAX_PAGES: u32 = (MAX_CONFIGURATIONS / PER_PAGE as u64) as u32;
+
+/// The most body bytes one listing reads, all pages together: 10,000 configurations as GitHub
+/// writes them take about 5 MiB.
+pub const MAX_LISTING_BYTES: usize = 8 << 20;
 
 /// How the client talks to GitHub.
 #[derive(Debug, Clone)]
@@ -187,19 +198,50 @@ impl Client {
 
     /// `GET /orgs/{org}/private-registries?per_page=&page=`
     pub fn list_page(&self, org: &Org, per_page: u32, page: u32) -> Result<Page> {
+        self.list_page_sized(org, per_page, page).map(|(p, _)| p)
+    }
+
+    /// A page, and the size of its body in bytes.
+    fn list_page_sized(&self, org: &Org, per_page: u32, page: u32) -> Result<(Page, usize)> {
         let path = format!("{}?per_page={per_page}&page={page}", registries_path(org));
-        self.get_json(&path, &Self::org_hint(org))
+        let hint = Self::org_hint(org);
+        let call = Call {
+            method: "GET",
+            path: &path,
+            hint_404: &hint,
+        };
+        let response = self.call(&call, None)?;
+        let p: Page = decode("GET", &path, &response)?;
+        for c in &p.configurations {
+            fits("GET", &path, c)?;
+        }
+        Ok((p, response.body.len()))
     }
 
     /// Every configuration, 100 a request: ⌈n/100⌉ requests (one when there are none).
+    ///
+    /// Bounded whatever the server sends: at most [`MAX_CONFIGURATIONS`] and
+    /// [`MAX_LISTING_BYTES`]; a page that repeats a name already listed, holds more than was
+    /// asked for, or a `total_count` past the bound, is an error that says so.
     pub fn list_all(&self, org: &Org) -> Result<Page> {
-        const PER_PAGE: u32 = 100;
         let mut all = Vec::new();
+        let mut seen = HashSet::new();
+        let mut bytes = 0;
         let mut total = 0;
         for page in 1..=MAX_PAGES {
-            let p = self.list_page(org, PER_PAGE, page)?;
+            let (p, size) = self.list_page_sized(org, PER_PAGE, page)?;
+            bytes += size;
             total = p.total_count;
+            check_page(page, &p, bytes)?;
             let got = p.configurations.len();
+            for c in &p.configurations {
+                if !seen.insert(key(&c.name)) {
+                    bail!(
+                        "listing the configurations: page {page} repeats `{}`, already listed; the server repeats pages, or the configurations changed while they were listed; run again",
+                        c.name
+                    );
+                }
+            }
             all.extend(p.configurations);
             if got < PER_PAGE as usize || all.len() as u64 >= total {
                 return Ok(Page {
@@ -217,7 +259,9 @@ impl Client {
     /// `GET /orgs/{org}/private-registries/{name}`
     pub fn get(&self, org: &Org, name: &ConfigName) -> Result<Configuration> {
         let path = format!("{}/{name}", registries_path(org));
-        self.get_json(&path, &Self::name_hint(org, name))
+        let c = self.get_json(&path, &Self::name_hint(org, name))?;
+        fits("GET", &path, &c)?;
+        Ok(c)
     }
 
     /// `PATCH /orgs/{org}/private-registries/{name}` (204, no body).
@@ -278,7 +322,7 @@ impl Client {
             match judge(&self.policy, &call, &mut tries, result) {
                 Step::Done(response) => {
                     return match decode::<Configuration>("POST", &path, &response) {
-                        Ok(created) => Ok(created),
+                        Ok(created) => fits("POST", &path, &created).map(|()| created),
                         Err(_) => self.created_after_all(&look, response.status),
                     };
                 }
@@ -418,6 +462,44 @@ struct Look<'a> {
     org: &'a Org,
     body: &'a Body,
     before: &'a Existing,
+}
+
+/// Refuses a configuration with a field past [`MAX_FIELD`].
+fn fits(method: &str, path: &str, c: &Configuration) -> Result<()> {
+    match c.oversized() {
+        Some(field) => Err(anyhow!(
+            "{method} {} answered a configuration whose `{field}` is longer than {MAX_FIELD} bytes; refused",
+            decode::strip_query(path)
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a page that cannot be a true page of the listing, or a listing past its bounds.
+fn check_page(page: u32, p: &Page, bytes: usize) -> Result<()> {
+    let at = format!("listing the configurations: page {page}");
+    if p.total_count > MAX_CONFIGURATIONS {
+        bail!(
+            "{at} reports {} configurations; this tool reads at most {MAX_CONFIGURATIONS}",
+            p.total_count
+        );
+    }
+    if p.configurations.len() > PER_PAGE as usize {
+        bail!(
+            "{at} holds {} configurations, more than the {PER_PAGE} asked for",
+            p.configurations.len()
+        );
+    }
+    if p.configurations.iter().any(|c| c.name.is_empty()) {
+        bail!("{at} holds a configuration without a name");
+    }
+    if bytes > MAX_LISTING_BYTES {
+        bail!(
+            "{at} takes the listing past {} MiB; this tool reads at most that",
+            MAX_LISTING_BYTES >> 20
+        );
+    }
+    Ok(())
 }
 
 fn registries_path(org: &Org) -> String {

@@ -20,7 +20,7 @@ use crate::model::types::origin_of;
 pub const MAX_BODY: u64 = 8 * 1024 * 1024;
 
 /// The most response header bytes read.
-pub const MAX_HEADERS: usize = 32 * 1024;
+pub const MAX_HEADERS: usize = 16 * 1024;
 
 /// The most same-origin redirects one GET follows.
 const MAX_REDIRECTS: u32 = 3;

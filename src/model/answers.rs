@@ -43,7 +43,42 @@ pub struct Configuration {
     pub updated_at: Option<String>,
 }
 
+/// The longest text GitHub's answers may hold in one field of a configuration (a URL is at
+/// most a few hundred bytes): a longer one is refused, so what a hostile server sends cannot
+/// multiply through the report.
+pub const MAX_FIELD: usize = 4096;
+
 impl Configuration {
+    /// The name of the first field longer than [`MAX_FIELD`] bytes, if any.
+    pub fn oversized(&self) -> Option<&'static str> {
+        let texts = [
+            ("name", Some(&self.name)),
+            ("registry_type", self.registry_type.as_ref()),
+            ("url", self.url.as_ref()),
+            ("auth_type", self.auth_type.as_ref()),
+            ("username", self.username.as_ref()),
+            ("visibility", self.visibility.as_ref()),
+            ("created_at", self.created_at.as_ref()),
+            ("updated_at", self.updated_at.as_ref()),
+        ];
+        let long = |t: Option<&String>| t.is_some_and(|t| t.len() > MAX_FIELD);
+        texts
+            .into_iter()
+            .find(|(_, t)| long(*t))
+            .map(|(name, _)| name)
+            .or_else(|| {
+                self.oidc
+                    .0
+                    .iter()
+                    .find(|(_, v)| v.len() > MAX_FIELD)
+                    .map(|(k, _)| k.as_str())
+            })
+            .or_else(|| {
+                let ids = self.selected_repository_ids.as_ref().map_or(0, Vec::len);
+                (ids > MAX_FIELD).then_some("selected_repository_ids")
+            })
+    }
+
     /// The auth type, GitHub's default (`token`) when absent.
     pub fn auth(&self) -> &str {
         self.auth_type.as_deref().unwrap_or("token")

@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use crypto_box::aead::OsRng;
 use crypto_box::aead::rand_core::RngCore;
 
-use super::{Outputs, print_line};
+use super::{OutputValue, Outputs, print_line};
 use crate::model::Secret;
 
 /// Escapes the data part of a workflow command, as the runner unescapes it.
@@ -46,42 +46,54 @@ pub fn annotate(level: &str, message: &str) {
     ));
 }
 
-/// Appends the outputs to `GITHUB_OUTPUT` and the summary to `GITHUB_STEP_SUMMARY`.
+/// Appends the outputs to `GITHUB_OUTPUT` and the summary to `GITHUB_STEP_SUMMARY`, each
+/// value written straight from where it is held (no copy of a large listing is made).
 pub fn write(outputs: &Outputs, output_file: &Path, summary_file: Option<&Path>) -> Result<()> {
-    let mut text = String::new();
-    for (key, value) in &outputs.values {
-        text.push_str(&file_command_entry(key, &value.text()));
-    }
-    append(output_file, &text).context("writing the step outputs to GITHUB_OUTPUT")?;
+    let entries = |w: &mut dyn Write| -> std::io::Result<()> {
+        for (key, value) in &outputs.values {
+            let text = match value {
+                OutputValue::Text(t) => t.as_str(),
+                OutputValue::Json(raw) => raw.get(),
+            };
+            write_entry(w, key, text)?;
+        }
+        Ok(())
+    };
+    append(output_file, entries).context("writing the step outputs to GITHUB_OUTPUT")?;
     if let (Some(path), false) = (summary_file, outputs.summary.is_empty()) {
-        append(path, &outputs.summary)
+        append(path, |w| w.write_all(outputs.summary.as_bytes()))
             .context("writing the step summary to GITHUB_STEP_SUMMARY")?;
     }
     Ok(())
 }
 
-fn append(path: &Path, text: &str) -> Result<()> {
-    let mut file = OpenOptions::new()
+fn append(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    let file = OpenOptions::new()
         .create(true)
         .append(true)
         .open(path)
         .with_context(|| format!("opening {}", path.display()))?;
-    file.write_all(text.as_bytes())
+    let mut w = std::io::BufWriter::new(file);
+    fill(&mut w)
+        .and_then(|()| w.flush())
         .with_context(|| format!("writing {}", path.display()))
 }
 
 /// `key<<DELIM\nvalue\nDELIM\n` with a random delimiter that does not occur in the value.
-fn file_command_entry(key: &str, value: &str) -> String {
-    loop {
-        let delimiter = format!(
+fn write_entry(w: &mut dyn Write, key: &str, value: &str) -> std::io::Result<()> {
+    let delimiter = loop {
+        let d = format!(
             "ghadelimiter_{:016x}{:016x}",
             OsRng.next_u64(),
             OsRng.next_u64()
         );
-        if !value.contains(&delimiter) {
-            return format!("{key}<<{delimiter}\n{value}\n{delimiter}\n");
+        if !value.contains(&d) {
+            break d;
         }
-    }
+    };
+    writeln!(w, "{key}<<{delimiter}")?;
+    w.write_all(value.as_bytes())?;
+    write!(w, "\n{delimiter}\n")
 }
 
 #[cfg(test)]
@@ -99,7 +111,9 @@ mod tests {
     #[test]
     fn file_command_values_are_delimited_and_cannot_forge_outputs() {
         let hostile = "x\nresult=deleted\nghadelimiter_\nkey<<EOF";
-        let entry = file_command_entry("url", hostile);
+        let mut entry = Vec::new();
+        write_entry(&mut entry, "url", hostile).unwrap();
+        let entry = String::from_utf8(entry).unwrap();
         let mut lines = entry.lines();
         let first = lines.next().unwrap();
         let delim = first.strip_prefix("url<<").unwrap();

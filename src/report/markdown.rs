@@ -21,16 +21,44 @@ pub fn cell(s: &str) -> String {
     out
 }
 
-/// A markdown table; every cell is escaped.
-pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+/// The most bytes of rows one summary table holds: GitHub refuses a step summary over 1 MiB
+/// (and shows none of it), so a long table is cut, and says so.
+pub const MAX_TABLE: usize = 512 * 1024;
+
+/// A markdown table; every cell is escaped; rows past [`MAX_TABLE`] bytes are left out, with
+/// a line that says how many.
+pub fn table<R: AsRef<[String]>>(
+    headers: &[&str],
+    rows: impl ExactSizeIterator<Item = R>,
+) -> String {
+    table_within(headers, rows, MAX_TABLE)
+}
+
+/// Rows are taken one at a time, and no more than fit.
+fn table_within<R: AsRef<[String]>>(
+    headers: &[&str],
+    rows: impl ExactSizeIterator<Item = R>,
+    max: usize,
+) -> String {
     let mut t = format!(
         "| {} |\n|{}\n",
         headers.join(" | "),
         " --- |".repeat(headers.len())
     );
-    for row in rows {
-        let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
-        t.push_str(&format!("| {} |\n", cells.join(" | ")));
+    let start = t.len();
+    let total = rows.len();
+    for (i, row) in rows.enumerate() {
+        let cells: Vec<String> = row.as_ref().iter().map(|c| cell(c)).collect();
+        let line = format!("| {} |\n", cells.join(" | "));
+        if t.len() - start + line.len() > max {
+            let left = total - i;
+            t.push_str(&format!(
+                "\n{left} more row{} not shown: a step summary holds at most 1 MiB; every row is in the step's outputs\n",
+                if left == 1 { "" } else { "s" }
+            ));
+            break;
+        }
+        t.push_str(&line);
     }
     t
 }
@@ -42,7 +70,16 @@ mod tests {
     #[test]
     fn summary_cells_escape_markup() {
         assert_eq!(cell("a|b\n<script>`x`"), "a\\|b &lt;script&gt;\\`x\\`");
-        let t = table(&["a", "b"], &[vec!["1".into(), "x|y".into()]]);
+        let t = table(&["a", "b"], [vec!["1".into(), "x|y".into()]].iter());
         assert_eq!(t, "| a | b |\n| --- | --- |\n| 1 | x\\|y |\n");
+    }
+
+    #[test]
+    fn a_long_table_is_cut_and_says_how_many_rows_are_left_out() {
+        let rows: Vec<Vec<String>> = (0..10).map(|i| vec![format!("row{i}")]).collect();
+        let t = table_within(&["a"], rows.iter(), 30);
+        assert!(t.contains("| row2 |\n") && !t.contains("row3"), "{t}");
+        assert!(t.ends_with("\n7 more rows not shown: a step summary holds at most 1 MiB; every row is in the step's outputs\n"), "{t}");
+        assert_eq!(table_within(&["a"], rows.iter(), 1000).lines().count(), 12);
     }
 }

@@ -102,6 +102,11 @@ impl Sink {
         matches!(self, Sink::Actions { .. })
     }
 
+    /// Whether the report ends as a table at a terminal (not JSON, not files).
+    pub fn shows_table(&self) -> bool {
+        matches!(self, Sink::Terminal { json: false, .. })
+    }
+
     /// Registers secrets with the runner's masker (inside Actions only: elsewhere `add-mask`
     /// would print them).
     pub fn mask(&self, secrets: &[Secret]) {

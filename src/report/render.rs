@@ -22,8 +22,10 @@ const SYNC_HEADERS: &[&str] = &[
     "entry", "action", "name", "type", "url", "fields", "outcome",
 ];
 
-/// The outputs of a run; `failed` sets `result` to `failed` whatever was done before.
-pub fn render(answer: Option<&Answer>, failed: bool) -> Outputs {
+/// The outputs of a run; `failed` sets `result` to `failed` whatever was done before. A
+/// listing's terminal table is built only when `terminal` asks for it (a workflow needs none,
+/// and a long listing's rows would be one more copy of it).
+pub fn render(answer: Option<&Answer>, failed: bool, terminal: bool) -> Outputs {
     let mut o = Outputs::default();
     match answer {
         Some(Answer::Listed {
@@ -37,7 +39,7 @@ pub fn render(answer: Option<&Answer>, failed: bool) -> Outputs {
             );
             o.text("result", "listed");
             o.json("total_count", total_count);
-            registries_section(&mut o, title, configurations);
+            registries_section(&mut o, title, configurations, terminal);
             o.json("registries", configurations);
         }
         Some(Answer::Fetched {
@@ -48,7 +50,7 @@ pub fn render(answer: Option<&Answer>, failed: bool) -> Outputs {
             o.text("result", "fetched");
             o.text("name", name.as_str());
             let title = format!("Private registry {name} of {org}");
-            registries_section(&mut o, title, std::slice::from_ref(configuration));
+            registries_section(&mut o, title, std::slice::from_ref(configuration), terminal);
             o.json("registry", configuration);
         }
         Some(Answer::Key { org, key }) => {
@@ -58,7 +60,7 @@ pub fn render(answer: Option<&Answer>, failed: bool) -> Outputs {
             let rows = vec![vec![key.key_id.clone(), key.key.clone()]];
             let title = format!("Private registries public key of {org}");
             o.summary(&format!("### {title}\n\n"));
-            o.summary(&table(&["key_id", "key"], &rows));
+            o.summary(&table(&["key_id", "key"], rows.iter()));
             o.table = Some(Table {
                 title,
                 headers: vec!["key_id", "key"],
@@ -76,34 +78,30 @@ pub fn render(answer: Option<&Answer>, failed: bool) -> Outputs {
     o
 }
 
-fn registries_section(o: &mut Outputs, title: String, configs: &[Configuration]) {
-    let rows = registry_rows(configs);
+fn registries_section(o: &mut Outputs, title: String, configs: &[Configuration], terminal: bool) {
     o.summary(&format!("### {title}\n\n"));
-    o.summary(&table(REGISTRY_HEADERS, &rows));
-    o.table = Some(Table {
-        title,
-        headers: REGISTRY_HEADERS.to_vec(),
-        rows,
-        notes: Vec::new(),
-    });
+    o.summary(&table(REGISTRY_HEADERS, configs.iter().map(registry_row)));
+    if terminal {
+        o.table = Some(Table {
+            title,
+            headers: REGISTRY_HEADERS.to_vec(),
+            rows: configs.iter().map(registry_row).collect(),
+            notes: Vec::new(),
+        });
+    }
 }
 
-fn registry_rows(configs: &[Configuration]) -> Vec<Vec<String>> {
-    configs
-        .iter()
-        .map(|c| {
-            let s = |v: &Option<String>| v.clone().unwrap_or_default();
-            vec![
-                c.name.clone(),
-                s(&c.registry_type),
-                s(&c.url),
-                c.auth().to_string(),
-                s(&c.visibility),
-                c.replaces_base.map(|b| b.to_string()).unwrap_or_default(),
-                s(&c.updated_at),
-            ]
-        })
-        .collect()
+fn registry_row(c: &Configuration) -> Vec<String> {
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    vec![
+        c.name.clone(),
+        s(&c.registry_type),
+        s(&c.url),
+        c.auth().to_string(),
+        s(&c.visibility),
+        c.replaces_base.map(|b| b.to_string()).unwrap_or_default(),
+        s(&c.updated_at),
+    ]
 }
 
 /// The title of a one-configuration change, from what it did.
@@ -138,12 +136,12 @@ fn single(o: &mut Outputs, c: &Changes) {
         .map(|ch| change_row(ch, c.dry_run))
         .collect();
     o.summary(&format!("### {title}{note}\n\n"));
-    o.summary(&table(CHANGE_HEADERS, &rows));
+    o.summary(&table(CHANGE_HEADERS, rows.iter()));
     let mut notes = Vec::new();
     if let Some(registry) = &c.registry {
         o.summary(&table(
             REGISTRY_HEADERS,
-            &registry_rows(std::slice::from_ref(registry)),
+            std::iter::once(registry_row(registry)),
         ));
         o.json("registry", registry);
         notes.push(format!("result: {}", c.result));
@@ -245,7 +243,7 @@ fn sync(o: &mut Outputs, c: &Changes) {
             row
         })
         .collect();
-    o.summary(&table(SYNC_HEADERS, &rows));
+    o.summary(&table(SYNC_HEADERS, rows.iter()));
     let mut notes = vec![tally];
     if !c.prune && !c.kept.is_empty() {
         let left = format!(

@@ -2,6 +2,8 @@
 //! document on stdout for pipes and `--json`; messages as plain `level: text` lines on stderr.
 //! Control characters from GitHub's answers are dropped before anything reaches the terminal.
 
+use std::io::Write;
+
 use anyhow::{Context, Result};
 
 use super::{Outputs, print_err, print_line};
@@ -46,10 +48,16 @@ pub fn message(level: &str, text: &str, colour: bool) {
 
 /// The outputs as one JSON document on stdout.
 pub fn document(outputs: &Outputs) -> Result<()> {
-    let text =
-        serde_json::to_string_pretty(&outputs.values).context("rendering the outputs as JSON")?;
-    print_line(&text);
-    Ok(())
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, &outputs.values)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush());
+    match written {
+        // A closed pipe (`… | head`) is not an error worth dying for.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing the outputs as JSON"),
+    }
 }
 
 /// The table (or, for outputs without one, each plain output as `key: value`).
