@@ -3,31 +3,36 @@
 
 use std::rc::Rc;
 
+use crate::core::journal::Journal;
 use crate::core::{self, Confirm, Hooks, Request};
 use crate::front::cli::{self, Prepared};
 use crate::front::{action, env::Env};
-use crate::model::{Error, Event, Notify};
-use crate::report::{Sink, render};
+use crate::model::{Cancel, Error, Event, Notify};
+use crate::report::{Sink, fail, render};
+use crate::watch::{self, Claim};
 
 /// Exit status: the operation did everything asked.
 pub const EXIT_OK: u8 = 0;
 
 /// A GitHub Actions step: `INPUT_*` → request → core → outputs.
-pub fn run_action(env: &Env) -> u8 {
+pub fn run_action(env: &Env, cancel: &Cancel) -> u8 {
     let sink = action::sink(env);
     sink.mask(&action::values_to_mask(env));
     match action::request(env) {
-        Ok(request) => execute(&request, &sink),
+        Ok(request) => execute(&request, &sink, cancel),
         Err(e) => fail(&sink, &e, false),
     }
 }
 
 /// The command line: arguments → request → core → table or JSON.
-pub fn run_cli(args: Vec<std::ffi::OsString>, env: &Env) -> u8 {
+pub fn run_cli(args: Vec<std::ffi::OsString>, env: &Env, cancel: &Cancel) -> u8 {
     match cli::prepare(args, env) {
         Prepared::Done(status) => status,
         Prepared::Invalid(sink, e) => fail(&sink, &e, false),
-        Prepared::Run(run) => execute_with(&run.request, &run.sink, run.confirm, &run.advice),
+        Prepared::Run(run) => {
+            let hooks = (run.confirm, cancel.clone());
+            execute_with(&run.request, &run.sink, hooks, &run.advice)
+        }
     }
 }
 
@@ -35,25 +40,36 @@ pub fn run_cli(args: Vec<std::ffi::OsString>, env: &Env) -> u8 {
 ///
 /// Outputs and the summary are written even when the operation fails part-way, so a failure
 /// still says what was and was not applied.
-pub fn execute(request: &Request, sink: &Sink) -> u8 {
-    execute_with(
-        request,
-        sink,
-        Rc::new(|_: &[String]| Ok(())),
-        &|_: &Error| None,
-    )
+pub fn execute(request: &Request, sink: &Sink, cancel: &Cancel) -> u8 {
+    let confirm: Confirm = Rc::new(|_: &[String]| Ok(()));
+    execute_with(request, sink, (confirm, cancel.clone()), &|_: &Error| None)
 }
 
 /// [`execute`], with who confirms a prune's deletes, and advice to add to an error.
 pub fn execute_with(
     request: &Request,
     sink: &Sink,
-    confirm: Confirm,
+    (confirm, cancel): (Confirm, Cancel),
     advice: &dyn Fn(&Error) -> Option<String>,
 ) -> u8 {
     let events = sink.clone();
     let notify: Notify = Rc::new(move |event: Event| events.event(&event));
-    let run = core::run(request, &Hooks { notify, confirm });
+    let journal = Journal::default();
+    let claim = Claim::default();
+    watch::spawn(cancel.clone(), journal.clone(), sink.clone(), claim.clone());
+    let hooks = Hooks {
+        notify,
+        confirm,
+        cancel,
+        journal,
+    };
+    let run = core::run(request, &hooks);
+    if !claim.take() {
+        // The reporter of a cancelled run is writing the report, and ends the process.
+        loop {
+            std::thread::park();
+        }
+    }
     let outputs = render::render(run.answer.as_ref(), run.error.is_some(), sink.shows_table());
     let written = sink.finish(&outputs);
     match (run.error, written) {
@@ -67,26 +83,4 @@ pub fn execute_with(
         (None, Err(e)) => fail(sink, &Error::Failed(e), true),
         (None, Ok(())) => EXIT_OK,
     }
-}
-
-/// Says the error (each invalid input on its own line) and returns its exit status.
-pub fn fail(sink: &Sink, error: &Error, requests_sent: bool) -> u8 {
-    match error {
-        Error::Invalid(problems) => {
-            for problem in problems {
-                sink.event(&Event::Error(problem.clone()));
-            }
-            let sent = if requests_sent {
-                "nothing was written"
-            } else {
-                "nothing was sent to GitHub"
-            };
-            sink.event(&Event::Error(format!(
-                "{} invalid input(s); {sent}",
-                problems.len()
-            )));
-        }
-        Error::Failed(e) => sink.event(&Event::Error(format!("{e:#}"))),
-    }
-    error.exit_code()
 }

@@ -1,7 +1,7 @@
 //! Manages a GitHub organization's private registry configurations: the library behind the
 //! `private-registries` command-line tool and GitHub Action. See ARCHITECTURE.md for the map:
 //! front ends (`front`) → `core` → `client` → `model`; `report` renders the core's answers;
-//! `app` runs them in order.
+//! `app` runs them in order; `watch` reports a run cut short by a signal.
 #![forbid(unsafe_code)]
 
 pub mod app;
@@ -10,3 +10,4 @@ pub mod core;
 pub mod front;
 pub mod model;
 pub mod report;
+pub mod watch;

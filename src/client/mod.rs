@@ -5,12 +5,13 @@
 
 mod decode;
 mod judge;
+pub mod pace;
 pub mod retry;
 pub mod tls;
 mod transport;
 
 use std::collections::{BTreeSet, HashSet};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 use serde::Serialize;
@@ -19,11 +20,12 @@ use ureq::tls::TlsConfig;
 use crate::model::answers::{MAX_FIELD, Repository};
 use crate::model::types::ApiUrl;
 use crate::model::{
-    ApiError, Body, ConfigName, Configuration, Event, Notify, Org, Page, PublicKey, RepoName,
-    Secret,
+    ApiError, Body, Cancel, ConfigName, Configuration, Event, Notify, Org, Page, PublicKey,
+    RepoName, Secret,
 };
 use decode::{decode, strip_query};
 use judge::{Call, Step, Tries, judge};
+use pace::Pacer;
 use retry::{Policy, RateHeaders, Retry};
 use transport::{MAX_HEADERS, Response, Wire};
 
@@ -68,6 +70,8 @@ pub struct Client {
     wire: Wire,
     policy: Policy,
     notify: Notify,
+    cancel: Cancel,
+    pacer: Pacer,
 }
 
 impl std::fmt::Debug for Client {
@@ -80,7 +84,7 @@ impl std::fmt::Debug for Client {
 
 impl Client {
     /// Builds the one agent of the run (keep-alive reused for every request).
-    pub fn new(conn: &Connection, notify: Notify) -> Result<Self> {
+    pub fn new(conn: &Connection, notify: Notify, cancel: Cancel) -> Result<Self> {
         let mut tls = TlsConfig::builder();
         if let Some(pem) = &conn.ca_certificate {
             let extra = tls::extra_roots(pem).map_err(|e| anyhow!("ca_certificate: {e}"))?;
@@ -112,6 +116,8 @@ impl Client {
             },
             policy: Policy::new(conn.max_wait),
             notify,
+            cancel,
+            pacer: Pacer::default(),
         })
     }
 
@@ -119,14 +125,48 @@ impl Client {
         (self.notify)(Event::Notice(message));
     }
 
-    /// Says why and how long, then sleeps before attempt `next`.
-    fn pause(&self, retry: &Retry, why: &str, next: u32) {
+    /// Says why and how long, then sleeps before attempt `next`; `Err` when the run is
+    /// cancelled meanwhile (the attempt is not made).
+    fn pause(&self, retry: &Retry, why: &str, next: u32) -> Result<()> {
         self.notice(format!(
             "{why}; waiting {} before attempt {next} of {}",
             retry::secs(retry.wait()),
             self.policy.max_attempts
         ));
-        std::thread::sleep(retry.wait());
+        if self.cancel.sleep(retry.wait()) {
+            bail!("{why}; not tried again: {}", self.cancelled());
+        }
+        Ok(())
+    }
+
+    fn cancelled(&self) -> String {
+        format!(
+            "the run was cancelled ({})",
+            self.cancel.signal().unwrap_or("a signal")
+        )
+    }
+
+    /// One attempt on the wire. A write first waits for its turn (see [`pace`]); when the
+    /// run is cancelled it is not sent at all.
+    fn send(
+        &self,
+        method: &'static str,
+        path: &str,
+        body: Option<&[u8]>,
+    ) -> Result<Result<Response, transport::Transport>> {
+        if method != "GET" {
+            let wait = self.pacer.wait(Instant::now());
+            if self.cancel.sleep(wait) || self.cancel.signal().is_some() {
+                return Err(NotSent(format!(
+                    "{method} {}: not sent: {}",
+                    strip_query(path),
+                    self.cancelled()
+                ))
+                .into());
+            }
+            self.pacer.sent(Instant::now());
+        }
+        Ok(self.wire.send_once(method, path, body))
     }
 
     /// A request that is safe to repeat (GET, PATCH, DELETE), retried per the policy.
@@ -134,7 +174,7 @@ impl Client {
         let mut tries = Tries::new();
         let mut maybe_applied = false;
         loop {
-            let result = self.wire.send_once(call.method, call.path, body);
+            let result = self.send(call.method, call.path, body)?;
             match judge(&self.policy, call, &mut tries, result) {
                 Step::Done(r) => return Ok(r),
                 Step::Fail { error, .. }
@@ -161,7 +201,7 @@ impl Client {
                 } => {
                     maybe_applied |= unknown;
                     tries.attempt += 1;
-                    self.pause(&retry, &why, tries.attempt);
+                    self.pause(&retry, &why, tries.attempt)?;
                 }
             }
         }
@@ -318,7 +358,7 @@ impl Client {
         let mut tries = Tries::new();
         let look = Look { org, body, before };
         loop {
-            let result = self.wire.send_once("POST", &path, Some(&data));
+            let result = self.send("POST", &path, Some(&data))?;
             match judge(&self.policy, &call, &mut tries, result) {
                 Step::Done(response) => {
                     return match decode::<Configuration>("POST", &path, &response) {
@@ -346,7 +386,7 @@ impl Client {
                         }
                     }
                     tries.attempt += 1;
-                    self.pause(&retry, &why, tries.attempt);
+                    self.pause(&retry, &why, tries.attempt)?;
                 }
             }
         }
@@ -432,6 +472,18 @@ impl Client {
         }
     }
 }
+
+/// A write that was never put on the wire because the run was cancelled first.
+#[derive(Debug)]
+pub struct NotSent(String);
+
+impl std::fmt::Display for NotSent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NotSent {}
 
 /// The names of the configurations that existed before a run's first create, plus those the
 /// run created since: none of them can be the answer to a lost create.

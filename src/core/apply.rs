@@ -6,13 +6,22 @@ use anyhow::{Result, anyhow};
 
 use super::change::{Action, Outcome};
 use super::context::Ctx;
-use super::plan::{Plan, Step};
-use crate::client::Existing;
-use crate::model::{Configuration, Event, Notify};
+use std::time::Instant;
 
-/// Applies every planned step; failures are recorded in their step.
-pub fn apply(ctx: &Ctx, plan: &mut Plan, notify: &Notify) {
+use super::plan::{Plan, Step};
+use super::{Changes, Hooks};
+use crate::client::{Existing, NotSent, pace, retry};
+use crate::model::{Cancel, Configuration, Event, Notify};
+
+/// Applies every planned step; failures are recorded in their step. Once the run is
+/// cancelled no step is sent: each left is recorded as not sent.
+pub fn apply(ctx: &Ctx, plan: &mut Plan, hooks: &Hooks) {
+    let notify = &hooks.notify;
     let says_each = plan.sync;
+    let mut journal = Changes::new(ctx, false, plan.sync);
+    journal.changes = plan.steps.iter().map(|s| s.change.clone()).collect();
+    hooks.journal.begin(journal);
+    let mut progress = Progress::new(plan);
     let mut failed = plan
         .steps
         .iter()
@@ -29,8 +38,13 @@ pub fn apply(ctx: &Ctx, plan: &mut Plan, notify: &Notify) {
     }
     // The names that exist before the first POST: a lost create's answer is never one of them.
     let mut known = plan.listed.then(|| Existing::of(&plan.listing));
-    for step in plan.steps.iter_mut() {
+    for (i, step) in plan.steps.iter_mut().enumerate() {
         if step.change.outcome != Outcome::Planned {
+            continue;
+        }
+        if !hooks.journal.send(i, &hooks.cancel) {
+            not_sent(step, &hooks.cancel);
+            hooks.journal.done(i, &step.change);
             continue;
         }
         if step.change.action == Action::Delete && failed > 0 {
@@ -51,6 +65,7 @@ pub fn apply(ctx: &Ctx, plan: &mut Plan, notify: &Notify) {
                     adopt_created(step, created, notify);
                 }
             }
+            Err(e) if e.downcast_ref::<NotSent>().is_some() => not_sent(step, &hooks.cancel),
             Err(e) => {
                 failed += 1;
                 let why = describe_failure(step, &e);
@@ -63,6 +78,61 @@ pub fn apply(ctx: &Ctx, plan: &mut Plan, notify: &Notify) {
                 step.failure = Some(e);
             }
         }
+        hooks.journal.done(i, &step.change);
+        progress.step(step.change.writes(), notify);
+    }
+}
+
+/// A step left unsent because the run was cancelled.
+fn not_sent(step: &mut Step, cancel: &Cancel) {
+    step.change.outcome = Outcome::NotSent;
+    step.change.error = Some(format!(
+        "the run was cancelled ({}) before its turn",
+        cancel.signal().unwrap_or("a signal")
+    ));
+}
+
+/// Progress of a long run (more writes than the pacing lets go at once): a notice every ten
+/// writes with an estimate of the time left, from the pacing and the round trips so far.
+struct Progress {
+    total: usize,
+    done: usize,
+    started: Instant,
+}
+
+impl Progress {
+    fn new(plan: &Plan) -> Self {
+        let total = plan
+            .steps
+            .iter()
+            .filter(|s| s.change.writes() && s.change.outcome == Outcome::Planned)
+            .count();
+        Progress {
+            total,
+            done: 0,
+            started: Instant::now(),
+        }
+    }
+
+    fn step(&mut self, wrote: bool, notify: &Notify) {
+        if !wrote {
+            return;
+        }
+        self.done += 1;
+        let left = self.total.saturating_sub(self.done);
+        if self.total <= pace::BURST as usize || !self.done.is_multiple_of(10) || left == 0 {
+            return;
+        }
+        let per_write = self.started.elapsed() / u32::try_from(self.done).unwrap_or(u32::MAX);
+        let eta = per_write.max(pace::SPACING) * u32::try_from(left).unwrap_or(u32::MAX);
+        notify(Event::Notice(format!(
+            "{} of {} writes done; about {} left (writes are spaced {} s apart after the first {}, within GitHub's limits)",
+            self.done,
+            self.total,
+            retry::secs(eta),
+            pace::SPACING.as_secs(),
+            pace::BURST
+        )));
     }
 }
 

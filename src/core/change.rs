@@ -35,6 +35,11 @@ pub enum Outcome {
     Failed,
     /// Not attempted because an earlier failure made it unsafe.
     Skipped,
+    /// Not sent: the run was cancelled before its turn.
+    #[serde(rename = "not_sent")]
+    NotSent,
+    /// Sent, but its answer never came (the run was cancelled while it was out).
+    Unknown,
 }
 
 impl Outcome {
@@ -44,6 +49,8 @@ impl Outcome {
             Outcome::Applied => "applied",
             Outcome::Failed => "failed",
             Outcome::Skipped => "skipped",
+            Outcome::NotSent => "not_sent",
+            Outcome::Unknown => "unknown",
         }
     }
 }

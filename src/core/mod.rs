@@ -7,15 +7,20 @@ mod apply;
 pub mod change;
 mod context;
 pub mod crypto;
+pub mod journal;
 mod plan;
 mod sync;
 
 use std::rc::Rc;
 
+use crate::client::pace;
 use crate::client::{Client, Connection};
-use crate::model::{ConfigName, Configuration, Entry, Error, Notify, Org, PublicKey, RegistrySpec};
+use crate::model::{
+    Cancel, ConfigName, Configuration, Entry, Error, Notify, Org, PublicKey, RegistrySpec,
+};
 use change::{Action, Change};
 use context::Ctx;
+use journal::Journal;
 use plan::Plan;
 
 /// Everything a run needs, validated, whichever front end built it.
@@ -82,7 +87,7 @@ pub enum Answer {
 }
 
 /// What a writing operation planned and did.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Changes {
     pub org: Org,
     pub sync: bool,
@@ -137,16 +142,23 @@ impl Run {
 /// Asked before a sync's prune deletes anything, with their names; `Err` says why not.
 pub type Confirm = Rc<dyn Fn(&[String]) -> Result<(), String>>;
 
-/// What the caller hands down: where events go, and who confirms deletes.
+/// What the caller hands down: where events go, who confirms deletes, the signal that
+/// cancels the run, and the journal a reporter reads if the last request does not come back.
 pub struct Hooks {
     pub notify: Notify,
     pub confirm: Confirm,
+    pub cancel: Cancel,
+    pub journal: Journal,
 }
 
 /// Runs the request against GitHub; events (retries, warnings) go out through `hooks.notify`.
 pub fn run(request: &Request, hooks: &Hooks) -> Run {
     let notify = Rc::clone(&hooks.notify);
-    let client = match Client::new(&request.connection, Rc::clone(&notify)) {
+    let client = match Client::new(
+        &request.connection,
+        Rc::clone(&notify),
+        hooks.cancel.clone(),
+    ) {
         Ok(c) => c,
         Err(e) => return Run::failed(e),
     };
@@ -210,23 +222,70 @@ fn write(ctx: &Ctx, command: &Command, dry_run: bool, hooks: &Hooks) -> Run {
             Err(e) => return Run::failed(e),
         }
     }
-    let declined = if dry_run {
-        None
-    } else {
-        confirm(&plan, hooks).err()
-    };
-    let applied = !dry_run && declined.is_none();
+    let refused = too_many_writes(&plan).or_else(|| {
+        let declined = if dry_run {
+            None
+        } else {
+            confirm(&plan, hooks).err()
+        };
+        declined.map(|why| Error::Failed(anyhow::anyhow!("{why}; nothing was written")))
+    });
+    let applied = !dry_run && refused.is_none();
     if applied {
-        apply::apply(ctx, &mut plan, &hooks.notify);
+        apply::apply(ctx, &mut plan, hooks);
     }
     let mut run = match command {
         Command::Sync { prune, .. } => answer::sync(ctx, plan, !applied, *prune),
         _ => answer::single(ctx, plan, !applied),
     };
-    if let Some(why) = declined {
-        run.error = Some(Error::Failed(anyhow::anyhow!("{why}; nothing was written")));
+    if refused.is_some() {
+        run.error = refused;
+    } else if let Some(cancelled) = cancelled(&mut run, &hooks.cancel) {
+        run.error = Some(cancelled);
     }
     run
+}
+
+/// A plan needing more writes than GitHub allows in an hour is refused before any write.
+fn too_many_writes(plan: &Plan) -> Option<Error> {
+    let writes = plan
+        .steps
+        .iter()
+        .filter(|s| s.change.writes() && s.change.outcome == change::Outcome::Planned)
+        .count();
+    (writes > pace::HOURLY).then(|| {
+        Error::invalid(format!(
+            "the plan needs {writes} writes, and GitHub allows {} content-creating requests an hour: split the manifest into parts of at most {} changes each (say, by registry type) and apply them an hour apart; nothing was written",
+            pace::HOURLY,
+            pace::HOURLY
+        ))
+    })
+}
+
+/// After a cancelled run: the result says so, and the error says what was and was not applied.
+fn cancelled(run: &mut Run, cancel: &Cancel) -> Option<Error> {
+    let (signal, status) = (cancel.signal()?, cancel.exit_code()?);
+    let Some(Answer::Changed(changes)) = &mut run.answer else {
+        return None;
+    };
+    let count = |o: change::Outcome| {
+        changes
+            .changes
+            .iter()
+            .filter(|c| c.writes() && c.outcome == o)
+            .count()
+    };
+    let (applied, not_sent) = (
+        count(change::Outcome::Applied),
+        count(change::Outcome::NotSent),
+    );
+    changes.result = "cancelled";
+    Some(Error::Cancelled {
+        status,
+        message: format!(
+            "cancelled ({signal}): {applied} write(s) applied, {not_sent} not sent; the changes output and the step summary list each"
+        ),
+    })
 }
 
 /// Asks the caller before a sync's prune deletes anything.

@@ -10,6 +10,9 @@ pub enum Error {
     /// The operation failed, part-way or at once; the chain says what was and was not done
     /// (exit 1).
     Failed(anyhow::Error),
+    /// A signal stopped the run; the message says what was and was not applied (exit 128 +
+    /// the signal: 130 for SIGINT, 143 for SIGTERM).
+    Cancelled { status: u8, message: String },
 }
 
 impl Error {
@@ -18,6 +21,7 @@ impl Error {
         match self {
             Error::Invalid(_) => 2,
             Error::Failed(_) => 1,
+            Error::Cancelled { status, .. } => *status,
         }
     }
 
@@ -38,7 +42,7 @@ impl Error {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Failed(e) => e.chain().find_map(|c| c.downcast_ref::<ApiError>()),
-            Error::Invalid(_) => None,
+            Error::Invalid(_) | Error::Cancelled { .. } => None,
         }
     }
 }
@@ -48,6 +52,7 @@ impl fmt::Display for Error {
         match self {
             Error::Invalid(problems) => f.write_str(&problems.join("\n")),
             Error::Failed(e) => write!(f, "{e:#}"),
+            Error::Cancelled { message, .. } => f.write_str(message),
         }
     }
 }

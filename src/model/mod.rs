@@ -2,11 +2,13 @@
 //! configuration, GitHub's answers, and the one error type. Imports nothing else of the crate.
 
 pub mod answers;
+pub mod cancel;
 pub mod error;
 pub mod spec;
 pub mod types;
 
 pub use answers::{Configuration, Page, PublicKey};
+pub use cancel::Cancel;
 pub use error::{ApiError, Error};
 pub use spec::{Body, Entry, Fields, Patch, Refusal, RegistrySpec};
 pub use types::*;

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use crate::model::{Event, Secret};
+use crate::model::{Error, Event, Secret};
 
 /// Writes one line to stdout; a closed pipe (`… | head`) is not an error worth dying for.
 pub fn print_line(line: &str) {
@@ -142,4 +142,27 @@ impl Sink {
             }
         }
     }
+}
+
+/// Says the error (each invalid input on its own line) and returns its exit status.
+pub fn fail(sink: &Sink, error: &Error, requests_sent: bool) -> u8 {
+    match error {
+        Error::Invalid(problems) => {
+            for problem in problems {
+                sink.event(&Event::Error(problem.clone()));
+            }
+            let sent = if requests_sent {
+                "nothing was written"
+            } else {
+                "nothing was sent to GitHub"
+            };
+            sink.event(&Event::Error(format!(
+                "{} invalid input(s); {sent}",
+                problems.len()
+            )));
+        }
+        Error::Failed(e) => sink.event(&Event::Error(format!("{e:#}"))),
+        Error::Cancelled { message, .. } => sink.event(&Event::Error(message.clone())),
+    }
+    error.exit_code()
 }

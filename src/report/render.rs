@@ -22,7 +22,8 @@ const SYNC_HEADERS: &[&str] = &[
     "entry", "action", "name", "type", "url", "fields", "outcome",
 ];
 
-/// The outputs of a run; `failed` sets `result` to `failed` whatever was done before. A
+/// The outputs of a run; `failed` sets `result` to `failed` whatever was done before (a
+/// cancelled run stays `cancelled`). A
 /// listing's terminal table is built only when `terminal` asks for it (a workflow needs none,
 /// and a long listing's rows would be one more copy of it).
 pub fn render(answer: Option<&Answer>, failed: bool, terminal: bool) -> Outputs {
@@ -72,7 +73,8 @@ pub fn render(answer: Option<&Answer>, failed: bool, terminal: bool) -> Outputs 
         Some(Answer::Changed(c)) => single(&mut o, c),
         None => {}
     }
-    if failed {
+    let cancelled = matches!(answer, Some(Answer::Changed(c)) if c.result == "cancelled");
+    if failed && !cancelled {
         o.text("result", "failed");
     }
     o
@@ -156,6 +158,9 @@ fn single(o: &mut Outputs, c: &Changes) {
 
 fn change_row(c: &Change, dry_run: bool) -> Vec<String> {
     let outcome = match (&c.error, c.outcome) {
+        (Some(e), Outcome::Skipped | Outcome::NotSent | Outcome::Unknown) => {
+            format!("{}: {e}", c.outcome.as_str())
+        }
         (Some(e), _) => format!("failed: {e}"),
         (None, Outcome::Planned) if dry_run => "dry run".into(),
         (None, o) => o.as_str().to_string(),
@@ -176,6 +181,8 @@ fn sync_outcome(ch: &Change) -> String {
     match (ch.outcome, ch.action) {
         (Outcome::Failed, _) => format!("failed: {error}"),
         (Outcome::Skipped, _) => format!("skipped: {error}"),
+        (Outcome::NotSent, _) => format!("not sent: {error}"),
+        (Outcome::Unknown, _) => format!("unknown: {error}"),
         (_, Action::Unchanged) => "up to date".into(),
         (Outcome::Planned, _) => "planned (dry run)".into(),
         (Outcome::Applied, Action::Create) => "created".into(),
@@ -204,10 +211,20 @@ fn tally_line(c: &Changes) -> String {
         done(Action::Delete),
         count(&|ch: &Change| ch.outcome == Outcome::Failed)
     );
+    let cancelled = count(&|ch: &Change| ch.outcome == Outcome::NotSent);
     let skipped = count(&|ch: &Change| ch.outcome == Outcome::Skipped);
+    let unknown = count(&|ch: &Change| ch.outcome == Outcome::Unknown);
     if skipped > 0 {
         line.push_str(&format!(
             "; {skipped} prune delete(s) skipped because a create or update failed"
+        ));
+    }
+    if cancelled > 0 {
+        line.push_str(&format!("; {cancelled} not sent: the run was cancelled"));
+    }
+    if unknown > 0 {
+        line.push_str(&format!(
+            "; {unknown} sent without an answer before the run ended (check with list)"
         ));
     }
     line

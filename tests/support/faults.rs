@@ -45,6 +45,8 @@ pub enum Reply {
     /// Apply the request to the store, then answer `status` with this raw body (a body cut
     /// short, say).
     ApplyThenRaw(u16, String),
+    /// Wait this long, then answer from the store (a slow but successful request).
+    Slow(Duration),
     /// Answer from the store (the default when no script is left).
     Store,
 }
@@ -371,6 +373,10 @@ fn serve(
             Reply::ApplyThenRaw(status, body) => {
                 let _ = store(&mut lock(state), keys, &request);
                 (status, Vec::new(), body)
+            }
+            Reply::Slow(d) => {
+                std::thread::sleep(d);
+                store(&mut lock(state), keys, &request)
             }
             Reply::Store | Reply::Reset => store(&mut lock(state), keys, &request),
         };

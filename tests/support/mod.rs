@@ -158,6 +158,8 @@ pub struct Action {
     declared_inputs: bool,
     output_files: bool,
     timeout: Duration,
+    /// A signal (`TERM`, `INT`) sent this long after the start.
+    signal: Option<(Duration, &'static str)>,
 }
 
 impl Action {
@@ -176,6 +178,7 @@ impl Action {
             declared_inputs: true,
             output_files: true,
             timeout: DEFAULT_TIMEOUT,
+            signal: None,
         }
     }
 
@@ -218,6 +221,13 @@ impl Action {
 
     pub fn timeout(mut self, timeout: Duration) -> Action {
         self.timeout = timeout;
+        self
+    }
+
+    /// Sends the signal `name` (`TERM`, `INT`) to the process `after` its start, with
+    /// `kill(1)`, as a runner cancelling the job does.
+    pub fn signal_after(mut self, after: Duration, name: &'static str) -> Action {
+        self.signal = Some((after, name));
         self
     }
 
@@ -300,10 +310,23 @@ impl Action {
         }
         let stdout = reader(child.stdout.take().expect("stdout pipe"));
         let stderr = reader(child.stderr.take().expect("stderr pipe"));
-        let deadline = Instant::now() + self.timeout;
+        let started = Instant::now();
+        let deadline = started + self.timeout;
+        let mut signal = self.signal;
         let status = loop {
             if let Some(status) = child.try_wait().expect("wait for child") {
                 break status;
+            }
+            if let Some((after, name)) = signal
+                && started.elapsed() >= after
+            {
+                let sent = Command::new("kill")
+                    .arg(format!("-{name}"))
+                    .arg(child.id().to_string())
+                    .status()
+                    .expect("run kill(1)");
+                assert!(sent.success(), "kill -{name} failed");
+                signal = None;
             }
             if Instant::now() >= deadline {
                 let _ = child.kill();

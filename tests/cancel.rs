@@ -1,0 +1,199 @@
+//! Cancellation and pacing, through the real binary against `FaultServer`: a SIGTERM or SIGINT
+//! in the middle of a sync starts no new write, lets the one in flight finish (or, past the
+//! grace period, reports it as unknown), writes the outputs and the summary saying what was
+//! and was not applied, and exits 128 + the signal; a long run spaces its writes within
+//! GitHub's content limits, and a plan past the hourly limit is refused before any write.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use support::faults::{FaultServer, Reply};
+use support::{Action, Front, Outcome};
+
+const LIST: &str = "/orgs/acme/private-registries";
+
+/// A manifest of `n` npm registries, each a create on an empty org.
+fn manifest(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                "- registry_type: npm_registry\n  url: https://npm{i}.example.com\n  visibility: private\n  secret_env: NPM_TOKEN\n"
+            )
+        })
+        .collect()
+}
+
+fn sync(server: &FaultServer, n: usize) -> Action {
+    Action::new(server.url())
+        .input("operation", "sync")
+        .input("registries", &manifest(n))
+        .env("NPM_TOKEN", "s3cr3t-value")
+}
+
+fn posts(server: &FaultServer) -> Vec<Duration> {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| r.at)
+        .collect()
+}
+
+fn outcomes(out: &Outcome) -> Vec<String> {
+    let changes = out.json("changes");
+    changes
+        .as_array()
+        .expect("changes is an array")
+        .iter()
+        .map(|c| c["outcome"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+fn count(outcomes: &[String], which: &str) -> usize {
+    outcomes.iter().filter(|o| *o == which).count()
+}
+
+#[test]
+fn sigterm_in_the_middle_of_a_sync_finishes_the_write_in_flight_and_sends_no_other() {
+    for front in [Front::Action, Front::Cli] {
+        sigterm_mid_sync(front);
+    }
+}
+
+fn sigterm_mid_sync(front: Front) {
+    let server = FaultServer::start();
+    server.script(
+        "POST",
+        LIST,
+        vec![Reply::Slow(Duration::from_millis(300)); 12],
+    );
+    let out = sync(&server, 12)
+        .front(front)
+        .signal_after(Duration::from_millis(1_000), "TERM")
+        .run();
+    assert_eq!(out.status.code(), Some(143), "{}", out.dump());
+    assert_eq!(out.output("result"), "cancelled");
+    let outcomes = outcomes(&out);
+    let applied = count(&outcomes, "applied");
+    let not_sent = count(&outcomes, "not_sent");
+    // Everything reported applied is on the server, nothing else was sent, and the rest is
+    // reported not sent.
+    assert!(applied >= 1 && not_sent >= 1, "{outcomes:?}");
+    assert_eq!(applied + not_sent, 12, "{outcomes:?}");
+    assert_eq!(server.configs().len(), applied);
+    assert_eq!(posts(&server).len(), applied);
+    out.assert_mentions(&[&format!(
+        "cancelled (SIGTERM): {applied} write(s) applied, {not_sent} not sent"
+    )]);
+    if front == Front::Action {
+        assert!(
+            out.summary
+                .contains("not sent: the run was cancelled (SIGTERM) before its turn"),
+            "{}",
+            out.summary
+        );
+    }
+}
+
+#[test]
+fn sigint_while_a_write_hangs_reports_it_unknown_after_the_grace_period() {
+    let server = FaultServer::start();
+    server.script("POST", LIST, [Reply::Hang(Duration::from_secs(30))]);
+    let started = Instant::now();
+    let out = sync(&server, 3)
+        .input("request_timeout", "60")
+        .signal_after(Duration::from_millis(800), "INT")
+        .run();
+    // Bounded: the grace period (5 s), not the request timeout (60 s).
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{}",
+        out.dump()
+    );
+    assert_eq!(out.status.code(), Some(130), "{}", out.dump());
+    assert_eq!(out.output("result"), "cancelled");
+    let outcomes = outcomes(&out);
+    assert_eq!(
+        outcomes,
+        ["unknown", "not_sent", "not_sent"],
+        "{}",
+        out.dump()
+    );
+    assert_eq!(posts(&server).len(), 1);
+    out.assert_mentions(&["cancelled (SIGINT) while a request was out"]);
+    let changes = out.json("changes");
+    let unknown = changes[0]["error"].as_str().unwrap_or_default();
+    assert!(
+        unknown.contains("run `private-registries list`"),
+        "{unknown}"
+    );
+}
+
+#[test]
+fn a_signal_before_any_write_stops_at_once_and_says_nothing_was_written() {
+    let server = FaultServer::start();
+    server.script("GET", LIST, [Reply::Hang(Duration::from_secs(30))]);
+    let started = Instant::now();
+    let out = sync(&server, 2)
+        .input("request_timeout", "60")
+        .signal_after(Duration::from_millis(500), "TERM")
+        .run();
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{}",
+        out.dump()
+    );
+    assert_eq!(out.status.code(), Some(143), "{}", out.dump());
+    assert_eq!(out.output("result"), "failed");
+    out.assert_mentions(&["cancelled (SIGTERM) before anything was written"]);
+    assert!(posts(&server).is_empty());
+}
+
+#[test]
+fn a_short_run_is_not_slowed_and_a_longer_one_spaces_its_writes() {
+    let server = FaultServer::start();
+    let out = sync(&server, 13).run();
+    out.assert_success();
+    let at = posts(&server);
+    assert_eq!(at.len(), 13);
+    // The first ten go at once (a local server answers in well under 100 ms each).
+    assert!(at[9] - at[0] < Duration::from_millis(900), "{at:?}");
+    // Every later one at least a second after the one before.
+    for pair in at[9..].windows(2) {
+        assert!(pair[1] - pair[0] >= Duration::from_millis(990), "{at:?}");
+    }
+    out.assert_mentions(&["10 of 13 writes done; about"]);
+}
+
+#[test]
+fn ten_writes_are_not_paced() {
+    let server = FaultServer::start();
+    let out = sync(&server, 10).run();
+    out.assert_success();
+    let at = posts(&server);
+    assert_eq!(at.len(), 10);
+    assert!(at[9] - at[0] < Duration::from_millis(900), "{at:?}");
+    assert!(!out.stdout.contains("writes done"), "{}", out.dump());
+}
+
+#[test]
+fn a_plan_past_the_hourly_limit_is_refused_before_any_write() {
+    let server = FaultServer::start();
+    let out = sync(&server, 501).run();
+    assert_eq!(out.status.code(), Some(2), "{}", out.dump());
+    out.assert_mentions(&[
+        "the plan needs 501 writes, and GitHub allows 500 content-creating requests an hour",
+        "split the manifest",
+    ]);
+    let writes: Vec<String> = server
+        .lines()
+        .into_iter()
+        .filter(|l| !l.starts_with("GET "))
+        .collect();
+    assert!(writes.is_empty(), "{writes:?}");
+    // The plan is still shown.
+    let changes: Value = out.json("changes");
+    assert_eq!(changes.as_array().map(Vec::len), Some(501));
+}
