@@ -337,6 +337,23 @@ impl Client {
         Ok(r.id)
     }
 
+    /// `GET /orgs/{org}/repos`, every page: the org's repositories, id → name (for export).
+    pub fn org_repositories(&self, org: &Org) -> Result<std::collections::BTreeMap<u64, String>> {
+        let mut all = std::collections::BTreeMap::new();
+        for page in 1..=MAX_PAGES {
+            let path = format!("/orgs/{org}/repos?per_page={PER_PAGE}&page={page}");
+            let repos: Vec<Repository> = self.get_json(&path, &Self::org_hint(org))?;
+            let got = repos.len();
+            all.extend(repos.into_iter().map(|r| (r.id, r.name)));
+            if got < PER_PAGE as usize {
+                return Ok(all);
+            }
+        }
+        Err(anyhow!(
+            "listing the repositories of `{org}` stopped after {MAX_PAGES} pages"
+        ))
+    }
+
     /// `POST /orgs/{org}/private-registries`: returns the configuration GitHub created.
     ///
     /// Never creates twice, and never takes another's configuration for ours: when an

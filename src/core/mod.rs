@@ -7,6 +7,7 @@ mod apply;
 pub mod change;
 mod context;
 pub mod crypto;
+pub mod diff;
 pub mod journal;
 mod plan;
 mod sync;
@@ -16,7 +17,7 @@ use std::rc::Rc;
 use crate::client::pace;
 use crate::client::{Client, Connection};
 use crate::model::{
-    Cancel, ConfigName, Configuration, Entry, Error, Notify, Org, PublicKey, RegistrySpec,
+    Cancel, ConfigName, ExportFormat, Configuration, Entry, Error, Notify, Org, PublicKey, RegistrySpec,
 };
 use change::{Action, Change};
 use context::Ctx;
@@ -63,6 +64,15 @@ pub enum Command {
         entries: Vec<Entry>,
         prune: bool,
     },
+    /// Compare a manifest with the org; never writes.
+    Diff {
+        entries: Vec<Entry>,
+    },
+    /// The org's configurations as a manifest (written to `path` too when given).
+    Export {
+        format: ExportFormat,
+        path: Option<std::path::PathBuf>,
+    },
 }
 
 /// What a run found or did, for the report.
@@ -84,6 +94,19 @@ pub enum Answer {
         key: PublicKey,
     },
     Changed(Changes),
+    /// `diff`: what differs (empty: in sync).
+    Diff {
+        org: Org,
+        drifts: Vec<diff::Drift>,
+    },
+    /// `export`: every configuration, with the names of the repositories GitHub reported.
+    Exported {
+        org: Org,
+        format: ExportFormat,
+        path: Option<std::path::PathBuf>,
+        configurations: Vec<Configuration>,
+        repositories: std::collections::BTreeMap<u64, String>,
+    },
 }
 
 /// What a writing operation planned and did.
@@ -181,6 +204,14 @@ pub fn run(request: &Request, hooks: &Hooks) -> Run {
             }))
         }
         Command::PublicKey => read(ctx.fetch_key().map(|key| Answer::Key { org, key })),
+        Command::Diff { entries } => match diff::diff(&ctx, entries) {
+            Ok(drifts) => Run {
+                error: (!drifts.is_empty()).then(|| Error::Drifted(drifts.len())),
+                answer: Some(Answer::Diff { org, drifts }),
+            },
+            Err(e) => Run::failed(e),
+        },
+        Command::Export { format, path } => read(export(&ctx, *format, path.clone())),
         command => write(&ctx, command, request.dry_run, hooks),
     }
 }
@@ -194,6 +225,31 @@ fn list(ctx: &Ctx, per_page: u32, page: Option<u32>) -> anyhow::Result<Answer> {
         org: ctx.org.clone(),
         total_count: page.total_count,
         configurations: page.configurations,
+    })
+}
+
+/// Every configuration, and the names of the repositories any of them is reported to select
+/// (the org's repositories are listed once, only then).
+fn export(
+    ctx: &Ctx,
+    format: ExportFormat,
+    path: Option<std::path::PathBuf>,
+) -> anyhow::Result<Answer> {
+    let configurations = ctx.client.list_all(ctx.org)?.configurations;
+    let selects = configurations
+        .iter()
+        .any(|c| c.selected_repository_ids.as_ref().is_some_and(|ids| !ids.is_empty()));
+    let repositories = if selects {
+        ctx.client.org_repositories(ctx.org)?
+    } else {
+        Default::default()
+    };
+    Ok(Answer::Exported {
+        org: ctx.org.clone(),
+        format,
+        path,
+        configurations,
+        repositories,
     })
 }
 

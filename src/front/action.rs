@@ -11,12 +11,13 @@ use zeroize::Zeroize;
 
 use super::env::Env;
 use super::manifest;
+use super::secrets::Secrets;
 use super::shared::{self, Given, closest};
 use crate::client::Connection;
 use crate::core::Request;
 use crate::model::spec::{RawSpec, SPEC_KEYS};
 use crate::model::types::ApiUrl;
-use crate::model::{Error, OidcField, Operation, Org, Secret, parse_bool};
+use crate::model::{Entry, Error, OidcField, Operation, Org, Secret, parse_bool};
 use crate::report::Sink;
 
 /// The inputs besides the registry keys ([`SPEC_KEYS`] and the OIDC fields).
@@ -33,6 +34,11 @@ const INPUTS: &[&str] = &[
     "max_wait",
     "ca_certificate",
     "registries",
+    "registries_file",
+    "secrets",
+    "overlay",
+    "format",
+    "path",
     "prune",
 ];
 
@@ -60,6 +66,11 @@ struct Raw {
     max_wait: Option<String>,
     ca_certificate: Option<String>,
     registries: Option<String>,
+    registries_file: Option<String>,
+    secrets: Option<String>,
+    overlay: Option<String>,
+    format: Option<String>,
+    path: Option<String>,
     prune: Option<String>,
     /// Every other input, including the registry keys, read through [`SPEC_KEYS`].
     #[serde(flatten)]
@@ -69,6 +80,7 @@ struct Raw {
 impl Drop for Raw {
     fn drop(&mut self) {
         self.token.zeroize();
+        self.secrets.zeroize();
         // `rest` holds `secret`.
         for value in self.rest.values_mut() {
             value.zeroize();
@@ -118,6 +130,19 @@ pub fn values_to_mask(env: &Env) -> Vec<Secret> {
         .collect();
     if let Some(text) = env.get("INPUT_REGISTRIES") {
         values.extend(manifest::secrets_to_mask(text, env));
+    }
+    if let Some(Ok(path)) = env
+        .get("INPUT_REGISTRIES_FILE")
+        .map(|p| shared::in_workspace(p, env.path("GITHUB_WORKSPACE").as_deref()))
+        && let Ok(text) = std::fs::read_to_string(path)
+    {
+        values.extend(manifest::secrets_to_mask(&text, env));
+    }
+    if let Some(Ok(secrets)) = env
+        .get("INPUT_SECRETS")
+        .map(|t| Secrets::from_json(t, "input `secrets`"))
+    {
+        values.extend(secrets.values());
     }
     values
 }
@@ -301,11 +326,7 @@ fn command(
             .filter(|(_, v)| !v.is_empty())
             .collect(),
     );
-    let registries = match (operation, raw.registries.as_deref()) {
-        (Operation::Sync, Some(text)) => Some(manifest::parse(text, env)),
-        (_, Some(_)) => Some(Ok(Vec::new())),
-        (_, None) => None,
-    };
+    let registries = registries(raw, env, operation);
     let paging = match (&raw.page, &raw.per_page) {
         (Some(_), _) => Some("page"),
         (None, Some(_)) => Some("per_page"),
@@ -320,8 +341,60 @@ fn command(
         page,
         registries,
         prune,
+        format: raw.format.as_deref(),
+        path: raw
+            .path
+            .as_deref()
+            .map(|p| shared::in_workspace(p, env.path("GITHUB_WORKSPACE").as_deref())),
     };
     shared::command(&given, &input, errors)
+}
+
+/// The sync manifest: the `registries` text or the `registries_file` inside the workspace,
+/// with `${{ secrets.NAME }}` from the `secrets` input (else the environment) and the
+/// `overlay`; `None` when neither was given.
+fn registries(
+    raw: &Raw,
+    env: &Env,
+    operation: Operation,
+) -> Option<Result<Vec<Entry>, Vec<String>>> {
+    let (text, origin) = match (&raw.registries, &raw.registries_file) {
+        (None, None) => return None,
+        (Some(_), Some(_)) => {
+            return Some(Err(vec![format!(
+                "{} and {}: give one of them",
+                input("registries"),
+                input("registries_file")
+            )]));
+        }
+        (Some(text), None) => (text.clone(), input("registries")),
+        (None, Some(path)) => match read_in_workspace(path, env) {
+            Ok(text) => (text, path.trim().to_string()),
+            Err(e) => return Some(Err(vec![format!("{}: {e}", input("registries_file"))])),
+        },
+    };
+    if !operation.reads_manifest() {
+        return Some(Ok(Vec::new()));
+    }
+    let secrets = match raw.secrets.as_deref() {
+        Some(json) => match Secrets::from_json(json, &input("secrets")) {
+            Ok(s) => s,
+            Err(e) => return Some(Err(vec![e])),
+        },
+        None => Secrets::from_env(),
+    };
+    Some(manifest::parse_source(&manifest::Source {
+        text: &text,
+        origin,
+        env,
+        secrets: &secrets,
+        overlay: raw.overlay.as_deref(),
+    }))
+}
+
+fn read_in_workspace(path: &str, env: &Env) -> Result<String, String> {
+    let file = shared::in_workspace(path, env.path("GITHUB_WORKSPACE").as_deref())?;
+    std::fs::read_to_string(&file).map_err(|e| format!("{} cannot be read ({e})", file.display()))
 }
 
 #[cfg(test)]

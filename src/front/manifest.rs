@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 
 use serde_norway::Value as Yaml;
 
+use super::dependabot;
 use super::env::Env;
+use super::secrets::{Secrets, reference, references_in};
 use super::shared::{edit_distance, env_var_name};
 use crate::model::spec::{RawSpec, SPEC_KEYS, describe};
 use crate::model::{ConfigName, Entry, OidcField, RegistrySpec, Secret};
@@ -71,14 +73,14 @@ fn unknown_key(key: &str) -> String {
 }
 
 /// Parses the text into YAML values; the error never quotes the text.
-fn load(text: &str) -> Result<Yaml, String> {
+fn load(text: &str, origin: &str) -> Result<Yaml, String> {
     serde_norway::from_str::<Yaml>(text).map_err(|e| {
         let at = e
             .location()
             .map(|l| format!(" at line {}, column {}", l.line(), l.column()))
             .unwrap_or_default();
         format!(
-            "input `registries`: not valid YAML or JSON{at}: {} (the text is not shown, as it may hold a secret)",
+            "{origin}: not valid YAML or JSON{at}: {} (the text is not shown, as it may hold a secret)",
             generic_reason(&e.to_string())
         )
     })
@@ -103,48 +105,123 @@ fn generic_reason(message: &str) -> String {
     }
 }
 
-/// Parses and validates the whole manifest; every problem is reported, none quoting a secret.
+/// Where a manifest comes from and what resolves it.
+pub struct Source<'a> {
+    pub text: &'a str,
+    /// How messages name it: ``input `registries` `` or the file's path.
+    pub origin: String,
+    pub env: &'a Env,
+    /// What `${{ secrets.NAME }}` references resolve from.
+    pub secrets: &'a Secrets,
+    /// A dependabot.yml file's overlay (label → visibility, repositories, name), YAML text.
+    pub overlay: Option<&'a str>,
+}
+
+/// Parses and validates a manifest given as the `registries` input, with secrets from the
+/// environment and no overlay.
 pub fn parse(text: &str, env: &Env) -> Result<Vec<Entry>, Vec<String>> {
-    let items = match load(text).map_err(|e| vec![e])? {
+    parse_source(&Source {
+        text,
+        origin: "input `registries`".into(),
+        env,
+        secrets: &Secrets::from_env(),
+        overlay: None,
+    })
+}
+
+/// Parses and validates the whole manifest — our list of entries, or a dependabot.yml
+/// document or its `registries:` map; every problem is reported, none quoting a secret.
+pub fn parse_source(src: &Source) -> Result<Vec<Entry>, Vec<String>> {
+    let origin = src.origin.as_str();
+    let doc = load(src.text, origin).map_err(|e| {
+        let mut errors: Vec<String> = dependabot::duplicate_labels(src.text)
+            .into_iter()
+            .map(|(label, first, again)| {
+                format!("{origin}: registries.{label}: given twice (lines {first} and {again}); keep one")
+            })
+            .collect();
+        if errors.is_empty() {
+            errors.push(e);
+        }
+        errors
+    })?;
+    if let Some(map) = dependabot::registries(&doc) {
+        return from_dependabot(map, src);
+    }
+    let items = match doc {
         Yaml::Sequence(items) => items,
         Yaml::Null => {
-            return Err(vec![
-                "input `registries`: holds no entries; give a YAML list (`- url: …`) or a JSON array"
-                    .into(),
-            ]);
+            return Err(vec![format!(
+                "{origin}: holds no entries; give a YAML list (`- url: …`), a JSON array, or a dependabot.yml `registries:` map"
+            )]);
         }
-        Yaml::Mapping(m) if m.contains_key("registries") => {
-            return Err(vec![
-                "input `registries`: is a mapping with a `registries:` key; give the list itself (the entries, each starting with `- `)".into(),
-            ]);
+        Yaml::Mapping(m) if matches!(m.get("registries"), Some(Yaml::Sequence(_))) => {
+            return Err(vec![format!(
+                "{origin}: is a mapping whose `registries:` holds a list; give the list itself (the entries, each starting with `- `), or a dependabot.yml map of labels"
+            )]);
         }
         Yaml::Mapping(_) => {
-            return Err(vec![
-                "input `registries`: is a mapping, not a list; start each entry with `- ` (a dependabot.yml `registries:` block maps labels to entries: make each entry a list item)".into(),
-            ]);
+            return Err(vec![format!(
+                "{origin}: is a mapping, but neither a dependabot.yml document with `registries:` nor a map of registries each with a `type`"
+            )]);
         }
         _ => {
-            return Err(vec![
-                "input `registries`: is a single value, not a list of entries".into(),
-            ]);
+            return Err(vec![format!(
+                "{origin}: is a single value, not a list of entries"
+            )]);
         }
     };
     if items.is_empty() {
-        return Err(vec![
-            "input `registries`: the list is empty; nothing to sync (with prune it would delete every configuration; use operation delete for that)".into(),
-        ]);
+        return Err(vec![format!(
+            "{origin}: the list is empty; nothing to sync (with prune it would delete every configuration; use operation delete for that)"
+        )]);
     }
     if items.len() > MAX_ENTRIES {
         return Err(vec![format!(
-            "input `registries`: {} entries; at most {MAX_ENTRIES}",
+            "{origin}: {} entries; at most {MAX_ENTRIES}",
             items.len()
         )]);
     }
+    let items: Vec<(Option<String>, Yaml)> = items.into_iter().map(|i| (None, i)).collect();
+    entries_of(&items, src)
+}
 
+/// A dependabot.yml's registries, labelled.
+fn from_dependabot(map: &serde_norway::Mapping, src: &Source) -> Result<Vec<Entry>, Vec<String>> {
+    let overlay = match src.overlay.map(|t| load(t, "input `overlay`")) {
+        None => serde_norway::Mapping::new(),
+        Some(Ok(Yaml::Mapping(m))) => m,
+        Some(Ok(Yaml::Null)) => serde_norway::Mapping::new(),
+        Some(Ok(_)) => {
+            return Err(vec![
+                "input `overlay`: expected a mapping of registry labels (or \"*\") to visibility, selected_repositories, selected_repository_ids and name".into(),
+            ]);
+        }
+        Some(Err(e)) => return Err(vec![e]),
+    };
+    if map.is_empty() {
+        return Err(vec![format!("{}: `registries:` is empty; nothing to sync", src.origin)]);
+    }
+    let cx = dependabot::Context {
+        env: src.env,
+        secrets: src.secrets,
+        overlay: &overlay,
+        origin: &src.origin,
+    };
+    let labelled = dependabot::entries(map, &cx)?;
+    let items: Vec<(Option<String>, Yaml)> = labelled
+        .into_iter()
+        .map(|l| (Some(format!("{}: registries.{}", src.origin, l.label)), l.entry))
+        .collect();
+    entries_of(&items, src)
+}
+
+/// Validates every entry, then that no two aim at the same configuration.
+fn entries_of(items: &[(Option<String>, Yaml)], src: &Source) -> Result<Vec<Entry>, Vec<String>> {
     let mut errors = Vec::new();
     let mut entries = Vec::new();
-    for (index, item) in items.iter().enumerate() {
-        match parse_entry(index, item, env) {
+    for (index, (label, item)) in items.iter().enumerate() {
+        match parse_entry(index, item, src, label.as_deref()) {
             Ok(entry) => entries.push(entry),
             Err(mut e) => errors.append(&mut e),
         }
@@ -184,7 +261,12 @@ fn key_text(key: &Yaml) -> Option<String> {
 /// Canonical key → (key as written, value as text).
 type Given = BTreeMap<&'static str, (String, String)>;
 
-fn parse_entry(index: usize, item: &Yaml, env: &Env) -> Result<Entry, Vec<String>> {
+fn parse_entry(
+    index: usize,
+    item: &Yaml,
+    src: &Source,
+    labelled: Option<&str>,
+) -> Result<Entry, Vec<String>> {
     let Yaml::Mapping(map) = item else {
         return Err(vec![format!(
             "registries[{index}]: expected a mapping of keys (`url: …`, `registry_type: …`), got {}",
@@ -201,7 +283,10 @@ fn parse_entry(index: usize, item: &Yaml, env: &Env) -> Result<Entry, Vec<String
         .and_then(|(_, v)| v.as_str())
         .map(str::trim);
     let name_hint = map.get("name").and_then(Yaml::as_str).map(str::trim);
-    let here = describe(index, url_hint, name_hint);
+    let here = match labelled {
+        Some(label) => label.to_string(),
+        None => describe(index, url_hint, name_hint),
+    };
 
     let mut errors = Vec::new();
     let given = read_keys(map, &here, &mut errors);
@@ -221,7 +306,7 @@ fn parse_entry(index: usize, item: &Yaml, env: &Env) -> Result<Entry, Vec<String
         .map(|(k, (_, v))| (k.to_string(), value_spelling(k, v)))
         .collect();
     // The label for RegistrySpec's messages: the key as written, secret_env for a secret it gave.
-    let secret_key = read_secret(&given, &here, env, &mut raw, &mut errors);
+    let secret_key = read_secret(&given, &here, src, &mut raw, &mut errors);
     let label = |key: &str| -> String {
         let shown = if key == "secret" {
             secret_key.clone()
@@ -249,7 +334,12 @@ fn parse_entry(index: usize, item: &Yaml, env: &Env) -> Result<Entry, Vec<String
         }
     }
     match spec {
-        Some(spec) if errors.is_empty() => Ok(Entry { index, name, spec }),
+        Some(spec) if errors.is_empty() => Ok(Entry {
+            index,
+            name,
+            spec,
+            label: labelled.map(str::to_string),
+        }),
         _ => Err(errors),
     }
 }
@@ -318,17 +408,27 @@ fn value_text(canon: &str, value: &Yaml) -> Result<Option<String>, String> {
 fn read_secret(
     given: &Given,
     here: &str,
-    env: &Env,
+    src: &Source,
     raw: &mut RawSpec,
     errors: &mut Vec<String>,
 ) -> String {
+    let env = src.env;
     match (given.get("secret"), given.get("secret_env")) {
         (Some((s, _)), Some((e, _))) => errors.push(format!(
             "{here}: `{s}` and `{e}`: give one of them; `{e}` (the name of an environment variable) keeps the secret out of the workflow file"
         )),
-        (Some((_, value)), None) => {
-            raw.insert("secret".into(), value.clone());
-        }
+        (Some((w, value)), None) => match reference(value) {
+            Ok(None) => {
+                raw.insert("secret".into(), value.clone());
+            }
+            Ok(Some(name)) => match src.secrets.get(name, env) {
+                Ok(secret) => {
+                    raw.insert("secret".into(), secret.expose().to_string());
+                }
+                Err(why) => errors.push(format!("{here}: `{w}`: {why}")),
+            },
+            Err(why) => errors.push(format!("{here}: `{w}`: {why}")),
+        },
         (None, Some((w, var))) => {
             match secret_from_env(var, env) {
                 Ok(value) => {
@@ -460,6 +560,12 @@ pub fn secrets_to_mask(text: &str, env: &Env) -> Vec<Secret> {
             if let Some(value) = env.get(var) {
                 found.push(value.to_string());
             }
+        }
+    }
+    // `${{ secrets.NAME }}` references resolved from the environment.
+    for name in references_in(text) {
+        if let Some(value) = env.get(name) {
+            found.push(value.to_string());
         }
     }
     let mut unique: Vec<String> = Vec::new();
@@ -659,7 +765,7 @@ mod tests {
         assert!(errors("[]").contains("the list is empty"));
         assert!(errors("# nothing\n").contains("holds no entries"));
         assert!(errors("registries:\n  - url: x\n").contains("give the list itself"));
-        assert!(errors("npm:\n  type: npm-registry\n").contains("is a mapping, not a list"));
+        assert!(errors("npm:\n  url: https://x\n").contains("neither a dependabot.yml document"));
         let e = errors("- url: https://a\n  url: https://b\n");
         assert!(e.contains("a key appears twice"), "{e}");
         let e = errors("- url: https://a\n  type: npm_registry\n  registry_type: npm_registry\n");

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::client::tls;
 use crate::core::Command;
 use crate::model::spec::{Label, RawSpec, SPEC_KEYS};
-use crate::model::{ConfigName, Entry, Operation, RegistrySpec, Secret, shorten};
+use crate::model::{ConfigName, Entry, ExportFormat, Operation, RegistrySpec, Secret, shorten};
 
 /// What the user gave for one operation, before validation.
 pub struct Given<'a> {
@@ -22,6 +22,9 @@ pub struct Given<'a> {
     /// The parsed manifest (sync), or whether one was given to another operation.
     pub registries: Option<Result<Vec<Entry>, Vec<String>>>,
     pub prune: bool,
+    /// `export`: the format asked for, and the file to write (already resolved).
+    pub format: Option<&'a str>,
+    pub path: Option<Result<PathBuf, String>>,
 }
 
 /// Turns what was given into the command, adding every problem to `errors`.
@@ -33,15 +36,20 @@ pub fn command(g: &Given, label: Label, errors: &mut Vec<String>) -> Option<Comm
             .map_err(|e| errors.push(format!("{}: {e}", label("name"))))
             .ok()
     });
-    if op != Operation::Sync {
-        if g.registries.is_some() {
-            errors.push(format!(
-                "{}: only used by operation sync",
-                label("registries")
-            ));
-        }
-        if g.prune {
-            errors.push(format!("{}: only used by operation sync", label("prune")));
+    if !op.reads_manifest() && g.registries.is_some() {
+        errors.push(format!(
+            "{}: only used by operations sync and diff",
+            label("registries")
+        ));
+    }
+    if op != Operation::Sync && g.prune {
+        errors.push(format!("{}: only used by operation sync", label("prune")));
+    }
+    if op != Operation::Export {
+        for (given, key) in [(g.format.is_some(), "format"), (g.path.is_some(), "path")] {
+            if given {
+                errors.push(format!("{}: only used by operation export", label(key)));
+            }
         }
     }
     if let (true, Some(key)) = (op != Operation::List, g.paging) {
@@ -73,15 +81,45 @@ pub fn command(g: &Given, label: Label, errors: &mut Vec<String>) -> Option<Comm
                 _ => Command::Delete { name },
             })
         }
-        Operation::Sync => {
+        Operation::Sync | Operation::Diff => {
             not_for(
                 errors,
-                "sync reads every registry from the registries input",
+                "it reads every registry from the registries input",
             );
             sync(g, label, errors)
         }
+        Operation::Export => {
+            not_for(errors, "export takes format and path");
+            export(g, label, errors)
+        }
         Operation::Create | Operation::Update | Operation::Set => writing(g, name, label, errors),
     }
+}
+
+fn export(g: &Given, label: Label, errors: &mut Vec<String>) -> Option<Command> {
+    if g.name.is_some() {
+        errors.push(format!(
+            "{}: not used by operation export; it exports every configuration",
+            label("name")
+        ));
+    }
+    let format = match g.format.map(str::parse::<ExportFormat>) {
+        None => ExportFormat::Manifest,
+        Some(Ok(f)) => f,
+        Some(Err(e)) => {
+            errors.push(format!("{}: {e}", label("format")));
+            return None;
+        }
+    };
+    let path = match &g.path {
+        None => None,
+        Some(Ok(p)) => Some(p.clone()),
+        Some(Err(e)) => {
+            errors.push(format!("{}: {e}", label("path")));
+            return None;
+        }
+    };
+    Some(Command::Export { format, path })
 }
 
 fn need_name(g: &Given, label: Label, errors: &mut Vec<String>) {
@@ -102,6 +140,9 @@ fn sync(g: &Given, label: Label, errors: &mut Vec<String>) -> Option<Command> {
         ));
     }
     match &g.registries {
+        Some(Ok(entries)) if g.operation == Operation::Diff => Some(Command::Diff {
+            entries: entries.clone(),
+        }),
         Some(Ok(entries)) => Some(Command::Sync {
             entries: entries.clone(),
             prune: g.prune,
@@ -112,8 +153,9 @@ fn sync(g: &Given, label: Label, errors: &mut Vec<String>) -> Option<Command> {
         }
         None => {
             errors.push(format!(
-                "{}: required by operation sync; a YAML or JSON list of registries",
-                label("registries")
+                "{}: required by operation {}; a dependabot.yml registries map, or a YAML or JSON list of registries",
+                label("registries"),
+                g.operation
             ));
             None
         }
@@ -243,6 +285,42 @@ pub fn ca_certificate(value: &str, base: Option<&Path>) -> Result<String, String
     };
     tls::extra_roots(&text)?;
     Ok(text)
+}
+
+/// A path inside the workspace (`GITHUB_WORKSPACE`, else the current directory), relative to
+/// it or absolute; refused when it resolves outside (through `..` or a symbolic link). The file
+/// need not exist yet (its directory must).
+pub fn in_workspace(value: &str, workspace: Option<&Path>) -> Result<PathBuf, String> {
+    let root = match workspace {
+        Some(ws) => ws.to_path_buf(),
+        None => std::env::current_dir().map_err(|e| format!("no workspace to resolve it in ({e})"))?,
+    };
+    let root = root
+        .canonicalize()
+        .map_err(|e| format!("the workspace {} cannot be read ({e})", root.display()))?;
+    let path = root.join(value.trim());
+    let resolved = match path.canonicalize() {
+        Ok(p) => p,
+        Err(_) => {
+            let parent = path.parent().unwrap_or(&root);
+            let file = path.file_name().ok_or_else(|| {
+                format!("{:?} names no file", shorten(value))
+            })?;
+            parent
+                .canonicalize()
+                .map_err(|e| format!("{} cannot be read ({e})", parent.display()))?
+                .join(file)
+        }
+    };
+    if resolved.starts_with(&root) {
+        Ok(resolved)
+    } else {
+        Err(format!(
+            "{:?} resolves outside the workspace ({}); give a path inside it, such as .github/dependabot.yml",
+            shorten(value),
+            root.display()
+        ))
+    }
 }
 
 /// Whether `var` can name an environment variable; the error never quotes it (a secret pasted

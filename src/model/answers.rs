@@ -79,6 +79,17 @@ impl Configuration {
             })
     }
 
+    /// One field's value as text, by its API name (`auth_type` is `token` when absent).
+    pub fn value_of(&self, field: &str) -> Option<String> {
+        if field == "auth_type" {
+            return Some(self.auth().to_string());
+        }
+        if field == "replaces_base" {
+            return Some(self.replaces_base.unwrap_or(false).to_string());
+        }
+        super::spec::text_of(serde_json::to_value(self).ok()?.get(field)?)
+    }
+
     /// The auth type, GitHub's default (`token`) when absent.
     pub fn auth(&self) -> &str {
         self.auth_type.as_deref().unwrap_or("token")

@@ -13,6 +13,8 @@ pub enum Error {
     /// A signal stopped the run; the message says what was and was not applied (exit 128 +
     /// the signal: 130 for SIGINT, 143 for SIGTERM).
     Cancelled { status: u8, message: String },
+    /// `diff` found this many configurations not as the manifest says (exit 3).
+    Drifted(usize),
 }
 
 impl Error {
@@ -22,6 +24,7 @@ impl Error {
             Error::Invalid(_) => 2,
             Error::Failed(_) => 1,
             Error::Cancelled { status, .. } => *status,
+            Error::Drifted(_) => 3,
         }
     }
 
@@ -42,7 +45,7 @@ impl Error {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Failed(e) => e.chain().find_map(|c| c.downcast_ref::<ApiError>()),
-            Error::Invalid(_) | Error::Cancelled { .. } => None,
+            Error::Invalid(_) | Error::Cancelled { .. } | Error::Drifted(_) => None,
         }
     }
 }
@@ -53,6 +56,10 @@ impl fmt::Display for Error {
             Error::Invalid(problems) => f.write_str(&problems.join("\n")),
             Error::Failed(e) => write!(f, "{e:#}"),
             Error::Cancelled { message, .. } => f.write_str(message),
+            Error::Drifted(n) => write!(
+                f,
+                "drift: {n} configuration(s) differ from the manifest; see the drift output and the step summary"
+            ),
         }
     }
 }

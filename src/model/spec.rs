@@ -405,6 +405,11 @@ impl Fields {
             .all(|name| name == "selected_repository_ids" && c.selected_repository_ids.is_none())
     }
 
+    /// One field's value as text (the API name; lists comma separated), if set.
+    pub fn value_of(&self, field: &str) -> Option<String> {
+        text_of(serde_json::to_value(self).ok()?.get(field)?)
+    }
+
     /// Only the named fields.
     pub fn only(&self, names: &[String]) -> Fields {
         let mut kept = self.clone();
@@ -501,16 +506,37 @@ pub struct Entry {
     pub name: Option<ConfigName>,
     /// What the configuration should look like; `secret` filled from the manifest.
     pub spec: RegistrySpec,
+    /// How a dependabot.yml entry is named: `FILE: registries.LABEL`.
+    pub label: Option<String>,
 }
 
 impl Entry {
     /// `registries[2] (https://npm.example.com)`: how errors and the summary name the entry.
     pub fn label(&self) -> String {
+        if let Some(label) = &self.label {
+            return label.clone();
+        }
         describe(
             self.index,
             self.spec.url.as_ref().map(|u| u.as_str()),
             self.name.as_ref().map(ConfigName::as_str),
         )
+    }
+}
+
+/// A JSON value as the text a table shows; `None` for null.
+pub(crate) fn text_of(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Array(items) => Some(
+            items
+                .iter()
+                .filter_map(text_of)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        other => Some(other.to_string()),
     }
 }
 

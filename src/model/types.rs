@@ -65,8 +65,26 @@ string_enum!(
         Set => "set",
         Delete => "delete",
         Sync => "sync",
+        Diff => "diff",
+        Export => "export",
     }
 );
+
+string_enum!(
+    /// What `export` writes: this tool's manifest (a list of entries), or dependabot.yml's
+    /// `registries:` map.
+    ExportFormat, "format", {
+        Manifest => "manifest",
+        Dependabot => "dependabot",
+    }
+);
+
+impl Operation {
+    /// Whether the operation reads a manifest (`registries`, `registries_file`).
+    pub fn reads_manifest(self) -> bool {
+        matches!(self, Operation::Sync | Operation::Diff)
+    }
+}
 
 string_enum!(
     /// The package ecosystem of a registry, as the API spells it.

@@ -4,6 +4,7 @@
 //! errors are said the same way: annotations in a workflow, plain stderr lines elsewhere.
 
 pub mod actions;
+pub mod export;
 pub mod markdown;
 pub mod render;
 pub mod terminal;
@@ -62,6 +63,10 @@ pub struct Outputs {
     pub summary: String,
     /// What a terminal shows instead of the summary: a header and rows.
     pub table: Option<terminal::Table>,
+    /// What a terminal shows as it is, instead of a table (an exported manifest).
+    pub raw: Option<String>,
+    /// Files to write (inside the workspace, already checked) before the outputs.
+    pub files: Vec<(PathBuf, String)>,
 }
 
 impl Outputs {
@@ -129,7 +134,12 @@ impl Sink {
     }
 
     /// Shows the outputs: files in a workflow, else the table or JSON document on stdout.
+    /// Files the run asked for (an export's `path`) are written first.
     pub fn finish(&self, outputs: &Outputs) -> anyhow::Result<()> {
+        for (path, text) in &outputs.files {
+            std::fs::write(path, text)
+                .map_err(|e| anyhow::anyhow!("writing {} failed ({e})", path.display()))?;
+        }
         match self {
             Sink::Actions {
                 output_file: Some(file),
@@ -163,6 +173,7 @@ pub fn fail(sink: &Sink, error: &Error, requests_sent: bool) -> u8 {
         }
         Error::Failed(e) => sink.event(&Event::Error(format!("{e:#}"))),
         Error::Cancelled { message, .. } => sink.event(&Event::Error(message.clone())),
+        Error::Drifted(_) => sink.event(&Event::Error(error.to_string())),
     }
     error.exit_code()
 }

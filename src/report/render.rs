@@ -1,12 +1,13 @@
 //! What a run's answer looks like as outputs, a step summary and a terminal table. The same
 //! values go to `GITHUB_OUTPUT`, the JSON document and the table; nothing here prints.
 
-use super::Outputs;
+use super::{Outputs, export};
 use super::markdown::{cell, table};
 use super::terminal::Table;
 use crate::core::change::{Action, Change, Outcome};
+use crate::core::diff::Drift;
 use crate::core::{Answer, Changes};
-use crate::model::Configuration;
+use crate::model::{Configuration, ExportFormat, Org};
 
 const REGISTRY_HEADERS: &[&str] = &[
     "name",
@@ -69,6 +70,14 @@ pub fn render(answer: Option<&Answer>, failed: bool, terminal: bool) -> Outputs 
                 notes: Vec::new(),
             });
         }
+        Some(Answer::Diff { org, drifts }) => diff(&mut o, org, drifts),
+        Some(Answer::Exported {
+            org,
+            format,
+            path,
+            configurations,
+            repositories,
+        }) => exported(&mut o, org, *format, path.as_deref(), configurations, repositories),
         Some(Answer::Changed(c)) if c.sync => sync(&mut o, c),
         Some(Answer::Changed(c)) => single(&mut o, c),
         None => {}
@@ -281,4 +290,102 @@ fn sync(o: &mut Outputs, c: &Changes) {
         rows,
         notes,
     });
+}
+
+/// `export`: the manifest (and a dependabot.yml's overlay) as outputs, the file when a path
+/// was given, the text in the summary; at a terminal, the text itself.
+fn exported(
+    o: &mut Outputs,
+    org: &Org,
+    format: ExportFormat,
+    path: Option<&std::path::Path>,
+    configs: &[Configuration],
+    repositories: &std::collections::BTreeMap<u64, String>,
+) {
+    let e = export::export(org, format, configs, repositories);
+    let n = configs.len();
+    o.text("result", "exported");
+    o.json("total_count", &n);
+    let written = path
+        .map(|p| format!(", written to {}", p.display()))
+        .unwrap_or_default();
+    // Backticks could close the fence: the summary's copy has none.
+    let shown = e.manifest.replace('`', "'");
+    o.summary(&format!(
+        "### Private registries of {org}, exported\n\n{n} configuration(s) as a {format} file{}.\n\n````yaml\n{shown}````\n",
+        super::markdown::cell(&written)
+    ));
+    match path {
+        Some(p) => {
+            o.files.push((p.to_path_buf(), e.manifest.clone()));
+            o.raw = Some(format!("wrote {n} configuration(s) to {}\n", p.display()));
+        }
+        None => o.raw = Some(e.manifest.clone()),
+    }
+    o.text("manifest", e.manifest);
+    if let Some(overlay) = e.overlay {
+        o.text("overlay", overlay);
+    }
+}
+
+const DRIFT_HEADERS: &[&str] = &["state", "entry", "name", "type", "url", "field", "manifest", "org"];
+
+/// `diff`: `in_sync` or `drift`, the differences as JSON, and a table of them.
+fn diff(o: &mut Outputs, org: &Org, drifts: &[Drift]) {
+    let result = if drifts.is_empty() { "in_sync" } else { "drift" };
+    o.text("result", result);
+    o.json("drift", &drifts);
+    let rows: Vec<Vec<String>> = drifts.iter().flat_map(drift_rows).collect();
+    let title = if drifts.is_empty() {
+        format!("Private registries of {org}: in sync with the manifest")
+    } else {
+        format!(
+            "Private registries of {org}: {} configuration(s) differ from the manifest",
+            drifts.len()
+        )
+    };
+    o.summary(&format!("### {title}\n\n"));
+    if !rows.is_empty() {
+        o.summary(&table(DRIFT_HEADERS, rows.iter()));
+    }
+    o.summary("\nSecrets are not compared: GitHub never returns them.\n");
+    o.table = Some(Table {
+        title,
+        headers: DRIFT_HEADERS.to_vec(),
+        rows,
+        notes: vec![format!("result: {result}")],
+    });
+}
+
+/// A drift's rows: one per differing field, or one saying what is missing or extra.
+fn drift_rows(d: &Drift) -> Vec<Vec<String>> {
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    let base = |field: String, manifest: String, org: String| {
+        vec![
+            d.state.to_string(),
+            s(&d.entry),
+            s(&d.name),
+            s(&d.registry_type),
+            s(&d.url),
+            field,
+            manifest,
+            org,
+        ]
+    };
+    match d.state {
+        "missing" => vec![base(String::new(), "present".into(), "missing".into())],
+        "extra" => vec![base(String::new(), "missing".into(), "present".into())],
+        "conflict" => vec![base(String::new(), s(&d.note), String::new())],
+        _ => d
+            .fields
+            .iter()
+            .map(|f| {
+                base(
+                    f.field.clone(),
+                    f.manifest.clone().unwrap_or_else(|| "(none)".into()),
+                    f.org.clone().unwrap_or_else(|| "(none)".into()),
+                )
+            })
+            .collect(),
+    }
 }

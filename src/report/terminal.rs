@@ -62,6 +62,11 @@ pub fn document(outputs: &Outputs) -> Result<()> {
 
 /// The table (or, for outputs without one, each plain output as `key: value`).
 pub fn show(outputs: &Outputs, colour: bool) {
+    if let Some(raw) = &outputs.raw {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(raw.as_bytes());
+        return;
+    }
     let Some(table) = &outputs.table else {
         for (key, value) in &outputs.values {
             print_line(&format!("{key}: {}", clean(&value.text())));

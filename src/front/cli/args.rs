@@ -126,12 +126,31 @@ pub enum Cmd {
         after_help = "Example:\n  NPM_TOKEN=... private-registries sync --org acme --registries registries.yml --dry-run"
     )]
     Sync {
-        /// The manifest file (`-` for standard input)
-        #[arg(long, value_name = "FILE")]
-        registries: PathBuf,
+        #[command(flatten)]
+        manifest: Manifest,
         /// Also delete configurations the manifest does not name (asks first at a terminal)
         #[arg(long)]
         prune: bool,
+    },
+    /// Compare a manifest with the org, writing nothing; exit 3 when they differ
+    #[command(
+        after_help = "Example (a drift check):\n  private-registries diff --org acme --registries .github/dependabot.yml --secrets-file .env"
+    )]
+    Diff {
+        #[command(flatten)]
+        manifest: Manifest,
+    },
+    /// Print the org's configurations as a manifest to commit
+    #[command(
+        after_help = "Example:\n  private-registries export --org acme --format dependabot -o registries.yml"
+    )]
+    Export {
+        /// `manifest` (this tool's list) or `dependabot` (dependabot.yml's registries: map)
+        #[arg(long, value_name = "FORMAT")]
+        format: Option<String>,
+        /// Write it to this file instead of standard output
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Print a shell completion script
     #[command(
@@ -154,6 +173,23 @@ pub enum Shell {
     Zsh,
     Fish,
     Powershell,
+}
+
+/// Where a manifest comes from, and what resolves its `${{ secrets.NAME }}` references.
+#[derive(Debug, Args)]
+pub struct Manifest {
+    /// The manifest: this tool's list, or a dependabot.yml (whole, or its registries: map);
+    /// `-` for standard input
+    #[arg(long, value_name = "FILE")]
+    pub registries: PathBuf,
+    /// `${{ secrets.NAME }}` values: a JSON object or NAME=value lines (default: the
+    /// environment variable NAME)
+    #[arg(long, value_name = "FILE")]
+    pub secrets_file: Option<PathBuf>,
+    /// For a dependabot.yml: per label (or "*") the visibility, selected_repositories,
+    /// selected_repository_ids and name (YAML)
+    #[arg(long, value_name = "FILE")]
+    pub overlay: Option<PathBuf>,
 }
 
 /// The registry fields, as flags; values are validated by the same rules as the Action's.

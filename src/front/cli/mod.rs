@@ -13,11 +13,12 @@ use std::time::Duration;
 use clap::{CommandFactory, Parser};
 
 pub use args::Cli;
-use args::{Cmd, Global, Registry, Shell};
+use args::{Cmd, Global, Manifest, Registry, Shell};
 use auth::TokenSource;
 
 use super::env::Env;
 use super::manifest;
+use super::secrets::Secrets;
 use super::shared::{self, Given};
 use crate::client::Connection;
 use crate::core::{Confirm, Request};
@@ -172,6 +173,8 @@ fn given_of(cmd: &Cmd) -> (Operation, Option<&str>, Option<&Registry>) {
         Cmd::Update { name, registry } => (Operation::Update, Some(name), Some(registry)),
         Cmd::Set { name, registry } => (Operation::Set, name.as_deref(), Some(registry)),
         Cmd::Delete { name } => (Operation::Delete, Some(name), None),
+        Cmd::Diff { .. } => (Operation::Diff, None, None),
+        Cmd::Export { .. } => (Operation::Export, None, None),
         Cmd::Sync { .. } | Cmd::Completions { .. } | Cmd::Man => (Operation::Sync, None, None),
     }
 }
@@ -281,8 +284,13 @@ fn command(cli: &Cli, env: &Env, errors: &mut Vec<String>) -> Option<crate::core
         paging = p.as_ref().map(|_| "page");
     }
     let (registries, prune) = match &cli.command {
-        Cmd::Sync { registries, prune } => (Some(read_manifest(registries, env)), *prune),
+        Cmd::Sync { manifest, prune } => (Some(read_manifest(manifest, env)), *prune),
+        Cmd::Diff { manifest } => (Some(read_manifest(manifest, env)), false),
         _ => (None, false),
+    };
+    let (format, path) = match &cli.command {
+        Cmd::Export { format, output } => (format.as_deref(), output.clone().map(Ok)),
+        _ => (None, None),
     };
     let given = Given {
         operation,
@@ -293,6 +301,8 @@ fn command(cli: &Cli, env: &Env, errors: &mut Vec<String>) -> Option<crate::core
         page,
         registries,
         prune,
+        format,
+        path,
     };
     let command = shared::command(&given, &flag, errors);
     for value in spec.values_mut() {
@@ -321,29 +331,42 @@ fn secret(r: &Registry, env: &Env) -> Result<Option<String>, String> {
         .ok_or_else(|| format!("`--secret-env`: the environment variable {var} is unset or empty"))
 }
 
-/// The manifest text: a file, or standard input for `-`.
-fn read_manifest(
-    path: &std::path::Path,
-    env: &Env,
-) -> Result<Vec<crate::model::Entry>, Vec<String>> {
-    let text = if path.as_os_str() == "-" {
+/// A file's text, or standard input for `-`; the error names the flag.
+fn read_text(path: &std::path::Path, flag: &str) -> Result<String, String> {
+    if path.as_os_str() == "-" {
         let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+        return std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
             .map(|_| text)
-            .map_err(|e| {
-                vec![format!(
-                    "`--registries`: reading standard input failed ({})",
-                    e.kind()
-                )]
-            })?
-    } else {
-        std::fs::read_to_string(path).map_err(|e| {
-            vec![format!(
-                "`--registries`: cannot read {} ({})",
-                path.display(),
-                e.kind()
-            )]
-        })?
+            .map_err(|e| format!("`{flag}`: reading standard input failed ({})", e.kind()));
+    }
+    std::fs::read_to_string(path)
+        .map_err(|e| format!("`{flag}`: cannot read {} ({})", path.display(), e.kind()))
+}
+
+/// The manifest, with its secrets (a `--secrets-file`, else the environment) and overlay.
+fn read_manifest(m: &Manifest, env: &Env) -> Result<Vec<crate::model::Entry>, Vec<String>> {
+    let text = read_text(&m.registries, "--registries").map_err(|e| vec![e])?;
+    let secrets = match &m.secrets_file {
+        Some(path) => {
+            let raw = read_text(path, "--secrets-file").map_err(|e| vec![e])?;
+            Secrets::from_file_text(&raw, "`--secrets-file`").map_err(|e| vec![e])?
+        }
+        None => Secrets::from_env(),
     };
-    manifest::parse(&text, env)
+    let overlay = match &m.overlay {
+        Some(path) => Some(read_text(path, "--overlay").map_err(|e| vec![e])?),
+        None => None,
+    };
+    let origin = if m.registries.as_os_str() == "-" {
+        "standard input".to_string()
+    } else {
+        m.registries.display().to_string()
+    };
+    manifest::parse_source(&manifest::Source {
+        text: &text,
+        origin,
+        env,
+        secrets: &secrets,
+        overlay: overlay.as_deref(),
+    })
 }

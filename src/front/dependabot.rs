@@ -1,0 +1,333 @@
+//! dependabot.yml as it is: a whole document, or its `registries:` map alone (labels as keys,
+//! dependabot's `type` spellings and keys, `${{ secrets.NAME }}` references), turned into the
+//! entries [`super::manifest`] validates like any other. The org-only settings dependabot.yml
+//! lacks (visibility, repositories, a name) come from an optional overlay keyed by label (`"*"`
+//! for every label), else `visibility: private`. A key the org API cannot hold is an error that
+//! names the label and the key; nothing is dropped silently.
+
+use std::collections::BTreeMap;
+
+use serde_norway::{Mapping, Value as Yaml};
+
+use super::env::Env;
+use super::secrets::{Secrets, reference};
+use super::shared::edit_distance;
+use crate::model::{AuthType, OidcField};
+
+/// dependabot.yml keys that carry the credential.
+const SECRET_KEYS: &[&str] = &["password", "token", "key", "auth-key"];
+
+/// dependabot.yml keys the org API has no field for.
+const NO_API_FIELD: &[(&str, &str)] = &[
+    ("organization", "hex-organization's organization"),
+    ("repo", "hex-repository's repo"),
+    ("public-key-fingerprint", "hex-repository's public-key-fingerprint"),
+    ("registry", "cargo-registry's registry name"),
+];
+
+/// Keys passed on as they are (the manifest reads dependabot's spellings).
+const PLAIN_KEYS: &[&str] = &["type", "url", "username", "replaces-base"];
+
+/// The keys an overlay entry may set.
+const OVERLAY_KEYS: &[&str] = &[
+    "name",
+    "visibility",
+    "selected_repositories",
+    "selected_repository_ids",
+];
+
+/// One registry of the file: its label and the entry in the manifest's own keys.
+pub struct Labelled {
+    pub label: String,
+    pub entry: Yaml,
+}
+
+/// The `registries:` map of a dependabot.yml document, or the document itself when it is that
+/// map (every value a mapping with `type`); `None` for anything else (a list manifest).
+pub fn registries(doc: &Yaml) -> Option<&Mapping> {
+    let Yaml::Mapping(top) = doc else { return None };
+    if let Some(Yaml::Mapping(r)) = top.get("registries") {
+        return Some(r);
+    }
+    let all_registries = !top.is_empty()
+        && top
+            .values()
+            .all(|v| matches!(v, Yaml::Mapping(m) if m.contains_key("type")));
+    all_registries.then_some(top)
+}
+
+/// What the translation needs besides the file.
+pub struct Context<'a> {
+    pub env: &'a Env,
+    pub secrets: &'a Secrets,
+    /// Label (or `"*"`) → overlay entry.
+    pub overlay: &'a Mapping,
+    /// How messages name the file (`.github/dependabot.yml`, input `registries`).
+    pub origin: &'a str,
+}
+
+/// Every label's entry in the manifest's keys; every problem, each naming file, label and key.
+pub fn entries(map: &Mapping, cx: &Context) -> Result<Vec<Labelled>, Vec<String>> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    for (label, value) in map {
+        let Some(label) = label.as_str() else {
+            errors.push(format!("{}: registries: labels must be plain words", cx.origin));
+            continue;
+        };
+        let here = format!("{}: registries.{label}", cx.origin);
+        let Yaml::Mapping(entry) = value else {
+            errors.push(format!("{here}: expected a mapping of keys (`type: …`, `url: …`)"));
+            continue;
+        };
+        match entry_of(label, entry, &here, cx) {
+            Ok(entry) => out.push(Labelled {
+                label: label.to_string(),
+                entry: Yaml::Mapping(entry),
+            }),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    check_overlay(map, cx, &mut errors);
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+fn entry_of(label: &str, entry: &Mapping, here: &str, cx: &Context) -> Result<Mapping, Vec<String>> {
+    let mut errors = Vec::new();
+    let mut out = Mapping::new();
+    let mut secret_keys = Vec::new();
+    let mut oidc = Vec::new();
+    for (key, value) in entry {
+        let Some(key) = key.as_str() else {
+            errors.push(format!("{here}: keys must be plain words, like `url`"));
+            continue;
+        };
+        let at = format!("{here}: `{key}`");
+        let norm = key.trim().to_ascii_lowercase().replace('_', "-");
+        if let Some((_, what)) = NO_API_FIELD.iter().find(|(k, _)| *k == norm) {
+            errors.push(format!(
+                "{at}: the org API has no field for {what}; remove it from the file given here (keep it in the repository's dependabot.yml), or configure this registry per repository"
+            ));
+            continue;
+        }
+        let value = match resolve(value, &at, cx) {
+            Ok(v) => v,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        if SECRET_KEYS.contains(&norm.as_str()) {
+            secret_keys.push(key.to_string());
+            out.insert("secret".into(), value);
+        } else if norm == "url" {
+            out.insert(key.into(), with_scheme(value));
+        } else if PLAIN_KEYS.contains(&norm.as_str()) {
+            out.insert(key.into(), value);
+        } else if let Ok(field) = norm.replace('-', "_").parse::<OidcField>() {
+            oidc.push(field);
+            out.insert(key.into(), value);
+        } else {
+            errors.push(format!("{at}: {}", unknown(&norm)));
+        }
+    }
+    if secret_keys.len() > 1 {
+        errors.push(format!(
+            "{here}: `{}`: give one credential",
+            secret_keys.join("` and `")
+        ));
+    }
+    match auth_type(&out, &secret_keys, &oidc) {
+        Ok(Some(auth)) => {
+            out.insert("auth_type".into(), auth.as_str().into());
+        }
+        Ok(None) => {}
+        Err(e) => errors.push(format!("{here}: {e}")),
+    }
+    overlay_onto(label, &mut out, cx);
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A value with its `${{ secrets.NAME }}` reference resolved.
+fn resolve(value: &Yaml, at: &str, cx: &Context) -> Result<Yaml, String> {
+    let Yaml::String(text) = value else {
+        return Ok(value.clone());
+    };
+    match reference(text) {
+        Ok(None) => Ok(value.clone()),
+        Ok(Some(name)) => cx
+            .secrets
+            .get(name, cx.env)
+            .map(|s| Yaml::String(s.expose().to_string()))
+            .map_err(|e| format!("{at}: {e}")),
+        Err(why) => Err(format!("{at}: {why}")),
+    }
+}
+
+/// dependabot.yml allows a URL without its scheme (https:// is assumed); the API does not.
+fn with_scheme(value: Yaml) -> Yaml {
+    match value {
+        Yaml::String(s) if !s.contains("://") && !s.trim().is_empty() => {
+            Yaml::String(format!("https://{}", s.trim()))
+        }
+        other => other,
+    }
+}
+
+/// The auth type the keys imply: OIDC from its fields, username/password when both are given,
+/// a token otherwise.
+fn auth_type(
+    out: &Mapping,
+    secret_keys: &[String],
+    oidc: &[OidcField],
+) -> Result<Option<AuthType>, String> {
+    if oidc.is_empty() {
+        let password = secret_keys.iter().any(|k| k.eq_ignore_ascii_case("password"));
+        return Ok(match (out.contains_key("username"), password) {
+            (true, true) => Some(AuthType::UsernamePassword),
+            (_, _) if secret_keys.is_empty() => None,
+            _ => Some(AuthType::Token),
+        });
+    }
+    if !secret_keys.is_empty() {
+        return Err(format!(
+            "`{}`: an OIDC registry takes no credential (GitHub exchanges a token with the provider)",
+            secret_keys.join("`, `")
+        ));
+    }
+    let fits: Vec<AuthType> = AuthType::ALL
+        .iter()
+        .copied()
+        .filter(|a| a.is_oidc() && oidc.iter().all(|f| a.takes(*f)))
+        .filter(|a| a.oidc_fields().0.iter().any(|f| oidc.contains(f)))
+        .collect();
+    match fits.as_slice() {
+        [one] => Ok(Some(*one)),
+        [] => Err(format!(
+            "the OIDC keys {} belong to no one provider",
+            names(oidc)
+        )),
+        several => Err(format!(
+            "the OIDC keys {} fit {}; add the provider's required keys",
+            names(oidc),
+            several.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(" and ")
+        )),
+    }
+}
+
+fn names(fields: &[OidcField]) -> String {
+    fields
+        .iter()
+        .map(|f| format!("`{}`", f.as_str().replace('_', "-")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why a key is unknown, with the closest dependabot.yml key.
+fn unknown(key: &str) -> String {
+    let known: Vec<String> = PLAIN_KEYS
+        .iter()
+        .chain(SECRET_KEYS)
+        .map(|k| k.to_string())
+        .chain(OidcField::ALL.iter().map(|f| f.as_str().replace('_', "-")))
+        .collect();
+    match known
+        .iter()
+        .map(|k| (edit_distance(key, k), k))
+        .min_by_key(|(d, _)| *d)
+    {
+        Some((d, k)) if d <= 2 => format!("unknown key; did you mean `{k}`?"),
+        _ => format!("unknown key; dependabot.yml registries take {}", known.join(", ")),
+    }
+}
+
+/// The label's overlay (then `"*"`'s) onto the entry; `visibility: private` when neither
+/// sets it.
+fn overlay_onto(label: &str, out: &mut Mapping, cx: &Context) {
+    for source in [label, "*"] {
+        if let Some(Yaml::Mapping(o)) = cx.overlay.get(source) {
+            for (k, v) in o {
+                if !out.contains_key(k) {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+        }
+    }
+    if !out.contains_key("visibility") {
+        out.insert("visibility".into(), "private".into());
+    }
+}
+
+/// Every overlay label must be a registry of the file (or `"*"`), with known keys.
+fn check_overlay(map: &Mapping, cx: &Context, errors: &mut Vec<String>) {
+    for (label, value) in cx.overlay {
+        let label = label.as_str().unwrap_or_default();
+        if label != "*" && !map.contains_key(label) {
+            errors.push(format!(
+                "input `overlay`: `{label}` is not a registry label of {}",
+                cx.origin
+            ));
+        }
+        let Yaml::Mapping(o) = value else {
+            errors.push(format!("input `overlay`: `{label}`: expected a mapping"));
+            continue;
+        };
+        for k in o.keys() {
+            let k = k.as_str().unwrap_or_default();
+            if !OVERLAY_KEYS.contains(&k) {
+                errors.push(format!(
+                    "input `overlay`: `{label}`: `{k}`: unknown key; allowed: {}",
+                    OVERLAY_KEYS.join(", ")
+                ));
+            }
+        }
+    }
+}
+
+/// Labels given twice under `registries:` (YAML refuses the document, without naming them).
+pub fn duplicate_labels(text: &str) -> Vec<(String, usize, usize)> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut dups = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    let top_level_map = !lines
+        .iter()
+        .any(|l| l.trim_end() == "registries:" || l.starts_with("registries:"));
+    let mut inside = top_level_map;
+    let mut indent: Option<usize> = if top_level_map { Some(0) } else { None };
+    for (n, line) in lines.iter().enumerate() {
+        let body = line.trim_start();
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let depth = line.len() - body.len();
+        if !top_level_map && depth == 0 {
+            inside = body.starts_with("registries:");
+            indent = None;
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        let level = *indent.get_or_insert(depth);
+        if depth == level
+            && let Some((key, _)) = body.split_once(':')
+        {
+            let key = key.trim().trim_matches(['"', '\'']).to_string();
+            match seen.get(&key) {
+                Some(first) => dups.push((key, *first, n + 1)),
+                None => {
+                    seen.insert(key, n + 1);
+                }
+            }
+        }
+    }
+    dups
+}
