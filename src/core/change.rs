@@ -70,6 +70,9 @@ pub struct Change {
     /// `sync`: the index of the manifest entry (none for a prune delete).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entry: Option<usize>,
+    /// `sync` of a dependabot.yml: the entry's file and label (`FILE: registries.LABEL`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 impl Change {
@@ -88,6 +91,7 @@ impl Change {
             },
             error: None,
             entry: None,
+            label: None,
         }
     }
 

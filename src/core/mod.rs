@@ -17,7 +17,8 @@ use std::rc::Rc;
 use crate::client::pace;
 use crate::client::{Client, Connection};
 use crate::model::{
-    Cancel, ConfigName, ExportFormat, Configuration, Entry, Error, Notify, Org, PublicKey, RegistrySpec,
+    Cancel, ConfigName, Configuration, Entry, Error, ExportFormat, Notify, Org, PublicKey,
+    RegistrySpec,
 };
 use change::{Action, Change};
 use context::Ctx;
@@ -236,9 +237,11 @@ fn export(
     path: Option<std::path::PathBuf>,
 ) -> anyhow::Result<Answer> {
     let configurations = ctx.client.list_all(ctx.org)?.configurations;
-    let selects = configurations
-        .iter()
-        .any(|c| c.selected_repository_ids.as_ref().is_some_and(|ids| !ids.is_empty()));
+    let selects = configurations.iter().any(|c| {
+        c.selected_repository_ids
+            .as_ref()
+            .is_some_and(|ids| !ids.is_empty())
+    });
     let repositories = if selects {
         ctx.client.org_repositories(ctx.org)?
     } else {

@@ -144,6 +144,7 @@ fn plan_entry(ctx: &Ctx, entry: &Entry, current: Option<(usize, &Configuration)>
     });
     step.current = current.map(|(ci, _)| ci);
     step.change.entry = Some(entry.index);
+    step.change.label = entry.label.clone();
     step.label = Some(entry.label());
     step
 }
@@ -233,6 +234,7 @@ pub fn plan(ctx: &Ctx, entries: &[Entry], prune: bool) -> Result<Plan> {
                     why.clone(),
                 );
                 step.change.entry = Some(entry.index);
+                step.change.label = entry.label.clone();
                 step.label = Some(entry.label());
                 step
             }

@@ -21,7 +21,10 @@ const SECRET_KEYS: &[&str] = &["password", "token", "key", "auth-key"];
 const NO_API_FIELD: &[(&str, &str)] = &[
     ("organization", "hex-organization's organization"),
     ("repo", "hex-repository's repo"),
-    ("public-key-fingerprint", "hex-repository's public-key-fingerprint"),
+    (
+        "public-key-fingerprint",
+        "hex-repository's public-key-fingerprint",
+    ),
     ("registry", "cargo-registry's registry name"),
 ];
 
@@ -66,38 +69,43 @@ pub struct Context<'a> {
     pub origin: &'a str,
 }
 
-/// Every label's entry in the manifest's keys; every problem, each naming file, label and key.
-pub fn entries(map: &Mapping, cx: &Context) -> Result<Vec<Labelled>, Vec<String>> {
+/// Every label's entry in the manifest's keys (as far as it could be translated, so the
+/// manifest's own checks still run on it), and every problem, each naming file, label and key.
+pub fn entries(map: &Mapping, cx: &Context) -> (Vec<Labelled>, Vec<String>) {
     let mut errors = Vec::new();
     let mut out = Vec::new();
     for (label, value) in map {
         let Some(label) = label.as_str() else {
-            errors.push(format!("{}: registries: labels must be plain words", cx.origin));
+            errors.push(format!(
+                "{}: registries: labels must be plain words",
+                cx.origin
+            ));
             continue;
         };
         let here = format!("{}: registries.{label}", cx.origin);
         let Yaml::Mapping(entry) = value else {
-            errors.push(format!("{here}: expected a mapping of keys (`type: …`, `url: …`)"));
+            errors.push(format!(
+                "{here}: expected a mapping of keys (`type: …`, `url: …`)"
+            ));
             continue;
         };
-        match entry_of(label, entry, &here, cx) {
-            Ok(entry) => out.push(Labelled {
-                label: label.to_string(),
-                entry: Yaml::Mapping(entry),
-            }),
-            Err(mut e) => errors.append(&mut e),
-        }
+        let entry = entry_of(label, entry, &here, cx, &mut errors);
+        out.push(Labelled {
+            label: label.to_string(),
+            entry: Yaml::Mapping(entry),
+        });
     }
     check_overlay(map, cx, &mut errors);
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    (out, errors)
 }
 
-fn entry_of(label: &str, entry: &Mapping, here: &str, cx: &Context) -> Result<Mapping, Vec<String>> {
-    let mut errors = Vec::new();
+fn entry_of(
+    label: &str,
+    entry: &Mapping,
+    here: &str,
+    cx: &Context,
+    errors: &mut Vec<String>,
+) -> Mapping {
     let mut out = Mapping::new();
     let mut secret_keys = Vec::new();
     let mut oidc = Vec::new();
@@ -149,11 +157,7 @@ fn entry_of(label: &str, entry: &Mapping, here: &str, cx: &Context) -> Result<Ma
         Err(e) => errors.push(format!("{here}: {e}")),
     }
     overlay_onto(label, &mut out, cx);
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    out
 }
 
 /// A value with its `${{ secrets.NAME }}` reference resolved.
@@ -190,7 +194,9 @@ fn auth_type(
     oidc: &[OidcField],
 ) -> Result<Option<AuthType>, String> {
     if oidc.is_empty() {
-        let password = secret_keys.iter().any(|k| k.eq_ignore_ascii_case("password"));
+        let password = secret_keys
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case("password"));
         return Ok(match (out.contains_key("username"), password) {
             (true, true) => Some(AuthType::UsernamePassword),
             (_, _) if secret_keys.is_empty() => None,
@@ -218,7 +224,11 @@ fn auth_type(
         several => Err(format!(
             "the OIDC keys {} fit {}; add the provider's required keys",
             names(oidc),
-            several.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(" and ")
+            several
+                .iter()
+                .map(|a| a.as_str())
+                .collect::<Vec<_>>()
+                .join(" and ")
         )),
     }
 }
@@ -245,7 +255,10 @@ fn unknown(key: &str) -> String {
         .min_by_key(|(d, _)| *d)
     {
         Some((d, k)) if d <= 2 => format!("unknown key; did you mean `{k}`?"),
-        _ => format!("unknown key; dependabot.yml registries take {}", known.join(", ")),
+        _ => format!(
+            "unknown key; dependabot.yml registries take {}",
+            known.join(", ")
+        ),
     }
 }
 

@@ -200,7 +200,10 @@ fn from_dependabot(map: &serde_norway::Mapping, src: &Source) -> Result<Vec<Entr
         Some(Err(e)) => return Err(vec![e]),
     };
     if map.is_empty() {
-        return Err(vec![format!("{}: `registries:` is empty; nothing to sync", src.origin)]);
+        return Err(vec![format!(
+            "{}: `registries:` is empty; nothing to sync",
+            src.origin
+        )]);
     }
     let cx = dependabot::Context {
         env: src.env,
@@ -208,12 +211,24 @@ fn from_dependabot(map: &serde_norway::Mapping, src: &Source) -> Result<Vec<Entr
         overlay: &overlay,
         origin: &src.origin,
     };
-    let labelled = dependabot::entries(map, &cx)?;
+    let (labelled, mut errors) = dependabot::entries(map, &cx);
     let items: Vec<(Option<String>, Yaml)> = labelled
         .into_iter()
-        .map(|l| (Some(format!("{}: registries.{}", src.origin, l.label)), l.entry))
+        .map(|l| {
+            (
+                Some(format!("{}: registries.{}", src.origin, l.label)),
+                l.entry,
+            )
+        })
         .collect();
-    entries_of(&items, src)
+    match entries_of(&items, src) {
+        Ok(entries) if errors.is_empty() => Ok(entries),
+        Ok(_) => Err(errors),
+        Err(more) => {
+            errors.extend(more);
+            Err(errors)
+        }
+    }
 }
 
 /// Validates every entry, then that no two aim at the same configuration.
@@ -522,7 +537,7 @@ pub fn secrets_to_mask(text: &str, env: &Env) -> Vec<Secret> {
                 let (Some(k), Some(v)) = (key_text(k), key_text(v)) else {
                     continue;
                 };
-                if is_secret_key(&k) {
+                if is_secret_key(&k) && !matches!(reference(&v), Ok(Some(_))) {
                     found.push(v);
                 } else if is_env_key(&k)
                     && let Some(value) = env.get(v.trim())
@@ -545,7 +560,7 @@ pub fn secrets_to_mask(text: &str, env: &Env) -> Vec<Secret> {
         if value.is_empty() {
             continue;
         }
-        if is_secret_key(key) {
+        if is_secret_key(key) && !value.contains("${{") {
             found.push(value.to_string());
             let unquoted = value
                 .trim_end_matches([',', '}'])

@@ -142,9 +142,7 @@ pub fn reference(text: &str) -> Result<Option<&str>, &'static str> {
         .strip_prefix("secrets.")
         .ok_or("only ${{ secrets.NAME }} references are resolved")?;
     let valid = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !name.starts_with(|c: char| c.is_ascii_digit());
     if valid {
         Ok(Some(name))
@@ -191,7 +189,11 @@ mod tests {
         let env = Env::from_iter([("FROM_ENV", "e")]);
         let s = Secrets::from_json(r#"{"A": "a-value", "B": "b\nc"}"#, "input `secrets`").unwrap();
         assert_eq!(s.get("A", &env).unwrap().expose(), "a-value");
-        assert!(s.get("FROM_ENV", &env).unwrap_err().contains("not in input `secrets`"));
+        assert!(
+            s.get("FROM_ENV", &env)
+                .unwrap_err()
+                .contains("not in input `secrets`")
+        );
         assert_eq!(s.values().len(), 2);
         let bad = Secrets::from_json(r#"{"A": 1, "B": "hunter2"}"#, "x").unwrap_err();
         assert!(bad.contains("A") && !bad.contains("hunter2"), "{bad}");
@@ -200,7 +202,14 @@ mod tests {
         let d = Secrets::from_file_text("# c\nexport A='q v'\nB=\"w\"\n", "f").unwrap();
         assert_eq!(d.get("A", &env).unwrap().expose(), "q v");
         assert_eq!(d.get("B", &env).unwrap().expose(), "w");
-        assert!(Secrets::from_dotenv("hunter2", "f").unwrap_err().contains("line 1"));
-        assert_eq!(Secrets::from_env().get("FROM_ENV", &env).unwrap().expose(), "e");
+        assert!(
+            Secrets::from_dotenv("hunter2", "f")
+                .unwrap_err()
+                .contains("line 1")
+        );
+        assert_eq!(
+            Secrets::from_env().get("FROM_ENV", &env).unwrap().expose(),
+            "e"
+        );
     }
 }

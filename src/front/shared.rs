@@ -82,10 +82,7 @@ pub fn command(g: &Given, label: Label, errors: &mut Vec<String>) -> Option<Comm
             })
         }
         Operation::Sync | Operation::Diff => {
-            not_for(
-                errors,
-                "it reads every registry from the registries input",
-            );
+            not_for(errors, "it reads every registry from the registries input");
             sync(g, label, errors)
         }
         Operation::Export => {
@@ -293,7 +290,9 @@ pub fn ca_certificate(value: &str, base: Option<&Path>) -> Result<String, String
 pub fn in_workspace(value: &str, workspace: Option<&Path>) -> Result<PathBuf, String> {
     let root = match workspace {
         Some(ws) => ws.to_path_buf(),
-        None => std::env::current_dir().map_err(|e| format!("no workspace to resolve it in ({e})"))?,
+        None => {
+            std::env::current_dir().map_err(|e| format!("no workspace to resolve it in ({e})"))?
+        }
     };
     let root = root
         .canonicalize()
@@ -303,9 +302,9 @@ pub fn in_workspace(value: &str, workspace: Option<&Path>) -> Result<PathBuf, St
         Ok(p) => p,
         Err(_) => {
             let parent = path.parent().unwrap_or(&root);
-            let file = path.file_name().ok_or_else(|| {
-                format!("{:?} names no file", shorten(value))
-            })?;
+            let file = path
+                .file_name()
+                .ok_or_else(|| format!("{:?} names no file", shorten(value)))?;
             parent
                 .canonicalize()
                 .map_err(|e| format!("{} cannot be read ({e})", parent.display()))?

@@ -117,7 +117,10 @@ fn entry(c: &Configuration, repos: Option<Vec<String>>) -> Mapping {
     put("url", c.url.clone().map(Yaml::from));
     put("auth_type", Some(c.auth().into()));
     put("username", c.username.clone().map(Yaml::from));
-    put("replaces_base", c.replaces_base.filter(|b| *b).map(Yaml::from));
+    put(
+        "replaces_base",
+        c.replaces_base.filter(|b| *b).map(Yaml::from),
+    );
     put("visibility", c.visibility.clone().map(Yaml::from));
     put("selected_repositories", repos.map(names_yaml));
     for (k, v) in &c.oidc.0 {

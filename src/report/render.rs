@@ -1,9 +1,9 @@
 //! What a run's answer looks like as outputs, a step summary and a terminal table. The same
 //! values go to `GITHUB_OUTPUT`, the JSON document and the table; nothing here prints.
 
-use super::{Outputs, export};
 use super::markdown::{cell, table};
 use super::terminal::Table;
+use super::{Outputs, export};
 use crate::core::change::{Action, Change, Outcome};
 use crate::core::diff::Drift;
 use crate::core::{Answer, Changes};
@@ -77,13 +77,22 @@ pub fn render(answer: Option<&Answer>, failed: bool, terminal: bool) -> Outputs 
             path,
             configurations,
             repositories,
-        }) => exported(&mut o, org, *format, path.as_deref(), configurations, repositories),
+        }) => exported(
+            &mut o,
+            org,
+            *format,
+            path.as_deref(),
+            configurations,
+            repositories,
+        ),
         Some(Answer::Changed(c)) if c.sync => sync(&mut o, c),
         Some(Answer::Changed(c)) => single(&mut o, c),
         None => {}
     }
-    let cancelled = matches!(answer, Some(Answer::Changed(c)) if c.result == "cancelled");
-    if failed && !cancelled {
+    // A cancelled run and a drift keep their own result.
+    let own = matches!(answer, Some(Answer::Changed(c)) if c.result == "cancelled")
+        || matches!(answer, Some(Answer::Diff { .. }));
+    if failed && !own {
         o.text("result", "failed");
     }
     o
@@ -264,7 +273,11 @@ fn sync(o: &mut Outputs, c: &Changes) {
             row[5] = sync_outcome(ch);
             row.insert(
                 0,
-                ch.entry.map_or_else(|| "prune".into(), |i| i.to_string()),
+                match (&ch.label, ch.entry) {
+                    (Some(label), _) => label.clone(),
+                    (None, Some(i)) => i.to_string(),
+                    (None, None) => "prune".into(),
+                },
             );
             row
         })
@@ -328,11 +341,17 @@ fn exported(
     }
 }
 
-const DRIFT_HEADERS: &[&str] = &["state", "entry", "name", "type", "url", "field", "manifest", "org"];
+const DRIFT_HEADERS: &[&str] = &[
+    "state", "entry", "name", "type", "url", "field", "manifest", "org",
+];
 
 /// `diff`: `in_sync` or `drift`, the differences as JSON, and a table of them.
 fn diff(o: &mut Outputs, org: &Org, drifts: &[Drift]) {
-    let result = if drifts.is_empty() { "in_sync" } else { "drift" };
+    let result = if drifts.is_empty() {
+        "in_sync"
+    } else {
+        "drift"
+    };
     o.text("result", result);
     o.json("drift", &drifts);
     let rows: Vec<Vec<String>> = drifts.iter().flat_map(drift_rows).collect();

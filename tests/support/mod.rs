@@ -160,6 +160,8 @@ pub struct Action {
     timeout: Duration,
     /// A signal (`TERM`, `INT`) sent this long after the start.
     signal: Option<(Duration, &'static str)>,
+    /// Files put in the run's directory (its workspace) first: relative path, text.
+    files: Vec<(String, String)>,
 }
 
 impl Action {
@@ -179,6 +181,7 @@ impl Action {
             output_files: true,
             timeout: DEFAULT_TIMEOUT,
             signal: None,
+            files: Vec::new(),
         }
     }
 
@@ -221,6 +224,13 @@ impl Action {
 
     pub fn timeout(mut self, timeout: Duration) -> Action {
         self.timeout = timeout;
+        self
+    }
+
+    /// Puts a file in the run's directory (the workspace: `GITHUB_WORKSPACE` and the working
+    /// directory) before it starts.
+    pub fn file(mut self, path: &str, text: &str) -> Action {
+        self.files.push((path.to_string(), text.to_string()));
         self
     }
 
@@ -279,6 +289,17 @@ impl Action {
         let output_path = dir.join("github_output");
         let summary_path = dir.join("step_summary");
         let mut env = self.environment();
+        for (path, text) in &self.files {
+            let file = dir.join(path);
+            if let Some(parent) = file.parent() {
+                std::fs::create_dir_all(parent).expect("create the file's directory");
+            }
+            std::fs::write(&file, text).expect("write a workspace file");
+        }
+        if self.front == Front::Action {
+            env.entry("GITHUB_WORKSPACE".into())
+                .or_insert_with(|| path_str(&dir));
+        }
         let mut args = self.args.clone();
         if self.front == Front::Cli {
             args = cli_args(&mut env, &dir);
@@ -350,6 +371,7 @@ impl Action {
         } else {
             (None, String::new())
         };
+        let workspace = read_tree(&dir, &dir);
         let _ = std::fs::remove_dir_all(&dir);
         let mut outcome = Outcome {
             status,
@@ -358,6 +380,7 @@ impl Action {
             outputs: BTreeMap::new(),
             output_file,
             summary,
+            workspace,
         };
         if cli {
             outcome.outputs = cli_outputs(&outcome.stdout);
@@ -425,6 +448,20 @@ fn cli_args(env: &mut BTreeMap<String, String>, dir: &Path) -> Vec<String> {
                 std::fs::write(&path, value).expect("write the manifest");
                 args.extend(["--registries".into(), path_str(&path)]);
             }
+            "registries_file" => {
+                args.extend(["--registries".into(), path_str(&dir.join(value))]);
+            }
+            "secrets" | "overlay" => {
+                let path = dir.join(format!("{key}.input"));
+                std::fs::write(&path, value).expect("write the input's file");
+                let flag = if key == "secrets" {
+                    "--secrets-file"
+                } else {
+                    "--overlay"
+                };
+                args.extend([flag.into(), path_str(&path)]);
+            }
+            "path" => args.extend(["-o".into(), path_str(&dir.join(value))]),
             "dry_run" | "prune" => {
                 if value == "true" {
                     args.push(format!("--{}", key.replace('_', "-")));
@@ -437,6 +474,21 @@ fn cli_args(env: &mut BTreeMap<String, String>, dir: &Path) -> Vec<String> {
         args.push("--yes".into());
     }
     args
+}
+
+/// The text files under `dir`, by path relative to `root`.
+fn read_tree(root: &Path, dir: &Path) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(read_tree(root, &path));
+        } else if let Ok(text) = std::fs::read_to_string(&path) {
+            let rel = path.strip_prefix(root).unwrap_or(&path);
+            files.insert(rel.to_string_lossy().into_owned(), text);
+        }
+    }
+    files
 }
 
 /// The JSON document the command line printed, as outputs (JSON values compact).
@@ -462,6 +514,8 @@ pub struct Outcome {
     /// The raw `GITHUB_OUTPUT` content (`None` in terminal mode).
     pub output_file: Option<String>,
     pub summary: String,
+    /// Every text file in the run's directory afterwards, by path relative to it.
+    pub workspace: BTreeMap<String, String>,
 }
 
 impl Outcome {

@@ -1,0 +1,305 @@
+//! Registries as code, through the real binary and both front ends against `FaultServer`: a
+//! dependabot.yml as it is (`tests/fixtures/dependabot.yml`), secrets by name from the `secrets`
+//! input (or a secrets file), an overlay, `diff` as a drift gate (exit 3), `export` and its
+//! round trip, and bad input refused before any request. Every write's body is checked against
+//! GitHub's OpenAPI description.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::faults::FaultServer;
+use support::{Action, Front, Outcome, openapi};
+
+const LIST: &str = "/orgs/acme/private-registries";
+const DEPENDABOT: &str = include_str!("fixtures/dependabot.yml");
+
+/// The secrets the fixture references, with their values.
+const SECRETS: &[(&str, &str)] = &[
+    ("NPM_GITHUB_TOKEN", "npm-s3cr3t-token"),
+    ("ARTIFACTORY_PASSWORD", "art-pa55word"),
+    ("DOCKER_PASSWORD", "dock3r-pa55\nsecond line"),
+    ("GIT_TOKEN", "git-t0ken"),
+    ("UNUSED_SECRET", "never-used-value"),
+];
+
+fn secrets_json() -> String {
+    let map: serde_json::Map<String, Value> = SECRETS
+        .iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    Value::Object(map).to_string()
+}
+
+const OVERLAY: &str = "npm-github:\n  visibility: all\n\"*\":\n  visibility: private\n";
+
+fn run(server: &FaultServer, front: Front, operation: &str) -> Action {
+    Action::new(server.url())
+        .front(front)
+        .input("operation", operation)
+        .file(".github/dependabot.yml", DEPENDABOT)
+        .input("registries_file", ".github/dependabot.yml")
+        .input("secrets", &secrets_json())
+        .input("overlay", OVERLAY)
+}
+
+fn posted(server: &FaultServer) -> Vec<Value> {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| serde_json::from_str(&r.body).expect("a JSON body"))
+        .collect()
+}
+
+fn by_url<'a>(bodies: &'a [Value], url: &str) -> &'a Value {
+    bodies
+        .iter()
+        .find(|b| b["url"] == url)
+        .unwrap_or_else(|| panic!("no body for {url}: {bodies:?}"))
+}
+
+#[test]
+fn a_dependabot_yml_syncs_as_it_is_through_both_front_ends() {
+    for front in [Front::Action, Front::Cli] {
+        let server = FaultServer::start();
+        let out = run(&server, front, "sync").run();
+        out.assert_success();
+        assert_eq!(out.output("result"), "changed", "{front:?}");
+        let bodies = posted(&server);
+        assert_eq!(bodies.len(), 5, "{front:?}: {bodies:?}");
+        for body in &bodies {
+            openapi::assert_request_body("POST", "/orgs/{org}/private-registries", body);
+        }
+        let unseal = |b: &Value| server.keys.unseal(b["encrypted_value"].as_str().unwrap());
+        let npm = by_url(&bodies, "https://npm.pkg.github.com");
+        assert_eq!(npm["registry_type"], "npm_registry");
+        assert_eq!(npm["auth_type"], "token");
+        assert_eq!(npm["replaces_base"], true);
+        assert_eq!(npm["visibility"], "all", "the overlay's label wins");
+        assert_eq!(unseal(npm), "npm-s3cr3t-token");
+        let maven = by_url(&bodies, "https://acme.jfrog.io/artifactory/maven-releases");
+        assert_eq!(maven["auth_type"], "username_password");
+        assert_eq!(maven["username"], "octocat");
+        assert_eq!(maven["visibility"], "private");
+        assert_eq!(unseal(maven), "art-pa55word");
+        let azure = by_url(
+            &bodies,
+            "https://pkgs.dev.azure.com/acme/_packaging/feed/pypi/simple",
+        );
+        assert_eq!(azure["auth_type"], "oidc_azure");
+        assert_eq!(azure["tenant_id"], "11111111-2222-3333-4444-555555555555");
+        assert!(azure.get("encrypted_value").is_none());
+        // dependabot.yml's URL without a scheme is https.
+        let docker = by_url(&bodies, "https://registry.acme.example.com");
+        assert_eq!(docker["registry_type"], "docker_registry");
+        assert_eq!(unseal(docker), "dock3r-pa55\nsecond line");
+        let git = by_url(&bodies, "https://github.com");
+        assert_eq!(git["registry_type"], "git_source");
+        if front == Front::Action {
+            // Every given secret is masked first, a multi-line one line by line, used or not.
+            for value in [
+                "npm-s3cr3t-token",
+                "never-used-value",
+                "dock3r-pa55",
+                "second line",
+            ] {
+                assert!(
+                    out.stdout.contains(&format!("::add-mask::{value}\n")),
+                    "{value} not masked:\n{}",
+                    out.stdout
+                );
+            }
+            assert!(
+                out.summary.contains("registries.npm-github"),
+                "{}",
+                out.summary
+            );
+        }
+    }
+}
+
+fn drift(out: &Outcome) -> Vec<Value> {
+    out.json("drift").as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn diff_is_a_drift_gate_exit_0_in_sync_and_3_on_drift() {
+    for front in [Front::Action, Front::Cli] {
+        let server = FaultServer::start();
+        run(&server, front, "sync").run().assert_success();
+        let writes = server.lines().len();
+        let same = run(&server, front, "diff").run();
+        same.assert_success();
+        assert_eq!(same.output("result"), "in_sync", "{}", same.dump());
+        assert!(drift(&same).is_empty());
+        // The file changes: one registry's setting, one removed, one added.
+        let changed = DEPENDABOT
+            .replace("replaces-base: true", "replaces-base: false")
+            .replace("  git-internal:\n", "  git-renamed:\n")
+            .replace(
+                "url: https://github.com",
+                "url: https://git.acme.example.com",
+            );
+        let out = run(&server, front, "diff")
+            .file(".github/dependabot.yml", &changed)
+            .run();
+        assert_eq!(out.status.code(), Some(3), "{}", out.dump());
+        assert_eq!(out.output("result"), "drift");
+        let d = drift(&out);
+        let state = |s: &str| d.iter().filter(|x| x["state"] == s).count();
+        assert_eq!(
+            (state("changed"), state("missing"), state("extra")),
+            (1, 1, 1),
+            "{d:?}"
+        );
+        let changed = d.iter().find(|x| x["state"] == "changed").unwrap();
+        assert_eq!(
+            changed["fields"],
+            json!([{ "field": "replaces_base", "manifest": "false", "org": "true" }])
+        );
+        out.assert_mentions(&["drift: 3 configuration(s) differ from the manifest"]);
+        // Nothing was written by either diff.
+        let after: Vec<String> = server.lines()[writes..]
+            .iter()
+            .filter(|l| !l.starts_with("GET "))
+            .cloned()
+            .collect();
+        assert!(after.is_empty(), "{after:?}");
+        if front == Front::Action {
+            assert!(out.summary.contains("| changed |"), "{}", out.summary);
+        }
+    }
+}
+
+#[test]
+fn export_then_sync_of_the_export_changes_nothing_but_the_sealed_secrets() {
+    for (front, format) in [
+        (Front::Action, "manifest"),
+        (Front::Cli, "manifest"),
+        (Front::Action, "dependabot"),
+    ] {
+        let server = FaultServer::start();
+        run(&server, front, "sync").run().assert_success();
+        let out = Action::new(server.url())
+            .front(front)
+            .input("operation", "export")
+            .input("format", format)
+            .input("path", "exported.yml")
+            .run();
+        out.assert_success();
+        let manifest = out.output("manifest");
+        assert_eq!(
+            out.workspace.get("exported.yml").map(String::as_str),
+            Some(manifest)
+        );
+        // GitHub named the configuration; its placeholder takes that name.
+        assert!(
+            manifest.contains("${{ secrets.NPM_REGISTRY }}"),
+            "{manifest}"
+        );
+        for (_, value) in SECRETS {
+            assert!(
+                !manifest.contains(value),
+                "a secret in the export:\n{manifest}"
+            );
+        }
+        // The secrets are given under the exported placeholder names.
+        let names = server
+            .configs()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>();
+        let secrets: serde_json::Map<String, Value> = names
+            .iter()
+            .map(|n| (n.clone(), json!("rotated")))
+            .collect();
+        let mut again = Action::new(server.url())
+            .front(front)
+            .input("operation", "sync")
+            .file("exported.yml", manifest)
+            .input("registries_file", "exported.yml")
+            .input("secrets", &Value::Object(secrets).to_string());
+        if format == "dependabot" {
+            again = again.input("overlay", out.output("overlay"));
+        }
+        let out = again.run();
+        out.assert_success();
+        let changes = out.json("changes");
+        for c in changes.as_array().unwrap() {
+            let fields = c["fields"].as_array().cloned().unwrap_or_default();
+            let only_secret = fields == [json!("secret")];
+            let oidc_unchanged = c["action"] == "unchanged";
+            assert!(only_secret || oidc_unchanged, "{format}: {c}");
+        }
+        assert_eq!(server.configs().len(), 5);
+    }
+}
+
+#[test]
+fn bad_registries_as_code_fail_before_any_request_naming_file_label_and_key() {
+    let bad = "version: 2\nregistries:\n  npm-a:\n    type: npm-registy\n    url: https://a.example.com\n    token: ${{ secrets.MISSING }}\n  hex:\n    type: hex-organization\n    organization: acme\n    key: ${{secrets.NPM_GITHUB_TOKEN}}\n  npm-b:\n    type: npm-registry\n    url: https://b.example.com\n    token: ${{secrets.NPM_GITHUB_TOKEN}}\n  npm-c:\n    type: npm-registry\n    url: https://B.example.com/\n    token: ${{secrets.NPM_GITHUB_TOKEN}}\n";
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "several problems",
+            bad,
+            &[
+                ".github/dependabot.yml: registries.npm-a: `type`: ",
+                ".github/dependabot.yml: registries.npm-a: `token`: secret MISSING is not in input `secrets`",
+                ".github/dependabot.yml: registries.hex: `organization`: the org API has no field for",
+                "registries.npm-c: `url`: same registry_type and url as .github/dependabot.yml: registries.npm-b",
+            ],
+        ),
+        (
+            "a syntax error",
+            "registries:\n  npm: [unclosed\n",
+            &[".github/dependabot.yml: not valid YAML or JSON at line"],
+        ),
+        (
+            "a duplicate label",
+            "registries:\n  npm:\n    type: npm-registry\n    url: https://a.example.com\n  npm:\n    type: npm-registry\n    url: https://b.example.com\n",
+            &[".github/dependabot.yml: registries.npm: given twice (lines 2 and 5)"],
+        ),
+    ];
+    for (what, text, words) in cases {
+        let server = FaultServer::start();
+        let out = run(&server, Front::Action, "sync")
+            .file(".github/dependabot.yml", text)
+            .run();
+        assert_eq!(out.status.code(), Some(2), "{what}: {}", out.dump());
+        out.assert_mentions(words);
+        assert!(server.lines().is_empty(), "{what}: {:?}", server.lines());
+        assert!(!out.stdout.contains("npm-s3cr3t-token\n::error"), "{what}");
+    }
+    // A path outside the workspace, and an org that is not one.
+    let server = FaultServer::start();
+    let out = run(&server, Front::Action, "sync")
+        .input("registries_file", "../../etc/passwd")
+        .input("org", "not an org")
+        .run();
+    assert_eq!(out.status.code(), Some(2), "{}", out.dump());
+    out.assert_mentions(&[
+        "input `registries_file`: \"../../etc/passwd\" resolves outside the workspace",
+        "input `org`",
+    ]);
+    assert!(server.lines().is_empty());
+}
+
+#[test]
+fn a_list_manifest_resolves_secret_references_too() {
+    let server = FaultServer::start();
+    let manifest = "- registry_type: npm_registry\n  url: https://npm.example.com\n  visibility: private\n  secret: ${{ secrets.NPM_GITHUB_TOKEN }}\n";
+    let out = Action::new(server.url())
+        .input("operation", "sync")
+        .input("registries", manifest)
+        .input("secrets", &secrets_json())
+        .run();
+    out.assert_success();
+    let bodies = posted(&server);
+    assert_eq!(
+        server
+            .keys
+            .unseal(bodies[0]["encrypted_value"].as_str().unwrap()),
+        "npm-s3cr3t-token"
+    );
+    let _ = LIST;
+}
