@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use crate::core::journal::Journal;
-use crate::core::{self, Confirm, Hooks, Request};
+use crate::core::{self, Confirm, Hooks, OrgRun, Request, Run};
 use crate::front::cli::{self, Prepared};
 use crate::front::{action, env::Env};
 use crate::model::{Cancel, Error, Event, Notify};
@@ -63,13 +63,23 @@ pub fn execute_with(
         cancel,
         journal,
     };
-    let run = core::run(request, &hooks);
+    let mut runs = core::run(request, &hooks);
     if !claim.take() {
         // The reporter of a cancelled run is writing the report, and ends the process.
         loop {
             std::thread::park();
         }
     }
+    if runs.len() == 1
+        && let Some(OrgRun { run: Some(run), .. }) = runs.pop()
+    {
+        return report_one(run, sink, advice);
+    }
+    report_many(&runs, sink)
+}
+
+/// One org: its outputs and summary, its error and exit status.
+fn report_one(run: Run, sink: &Sink, advice: &dyn Fn(&Error) -> Option<String>) -> u8 {
     let outputs = render::render(run.answer.as_ref(), run.error.is_some(), sink.shows_table());
     let written = sink.finish(&outputs);
     match (run.error, written) {
@@ -83,4 +93,28 @@ pub fn execute_with(
         (None, Err(e)) => fail(sink, &Error::Failed(e), true),
         (None, Ok(())) => EXIT_OK,
     }
+}
+
+/// Several orgs: the `orgs` output and a summary section each; every org's error said with its
+/// name; the exit status of the worst (a failure before a cancellation before a drift).
+fn report_many(runs: &[OrgRun], sink: &Sink) -> u8 {
+    let outputs = render::render_orgs(runs, sink.shows_table());
+    let written = sink.finish(&outputs);
+    let mut statuses = Vec::new();
+    for r in runs {
+        if let Some(Run { error: Some(e), .. }) = &r.run {
+            sink.event(&Event::Error(format!("org {}: {e}", r.org)));
+            statuses.push(e.exit_code());
+        }
+    }
+    if let Err(e) = written {
+        return fail(sink, &Error::Failed(e), true);
+    }
+    let rank = |s: &u8| match s {
+        1 => 0,
+        2 => 1,
+        3 => 3,
+        _ => 2,
+    };
+    statuses.into_iter().min_by_key(rank).unwrap_or(EXIT_OK)
 }

@@ -95,7 +95,8 @@ const HOSTILE_ORGS: &[&str] = &[
     "acme?x=1",
     "acme#frag",
     "ac me",
-    "acme\nevil",
+    // A line break separates orgs: each must be an org (the second is not).
+    "acme\n../evil",
     "аcme", // Cyrillic а
     "ａｃｍｅ",
     "acme\u{200b}",

@@ -303,3 +303,50 @@ fn a_list_manifest_resolves_secret_references_too() {
     );
     let _ = LIST;
 }
+
+#[test]
+fn many_orgs_each_get_their_own_key_plan_and_report_and_one_failure_does_not_stop_the_rest() {
+    for front in [Front::Action, Front::Cli] {
+        let server = FaultServer::start();
+        server.add_org("beta");
+        let out = run(&server, front, "sync")
+            .input("org", "acme, ghost\nbeta")
+            .run();
+        // `ghost` is not served (404): the step fails, the other two are synced.
+        assert_eq!(out.status.code(), Some(1), "{}", out.dump());
+        assert_eq!(out.output("result"), "failed");
+        assert_eq!(server.configs().len(), 5);
+        assert_eq!(server.configs_of("beta").len(), 5);
+        let orgs = out.json("orgs");
+        assert_eq!(orgs["acme"]["result"], "changed", "{orgs}");
+        assert_eq!(orgs["beta"]["result"], "changed");
+        assert_eq!(orgs["ghost"]["result"], "failed");
+        assert!(orgs["ghost"]["error"].as_str().unwrap().contains("404"));
+        assert_eq!(orgs["beta"]["changes"].as_array().map(Vec::len), Some(5));
+        // Each org's own key: a key request per org that seals.
+        let keys = server
+            .lines()
+            .iter()
+            .filter(|l| l.ends_with("/public-key"))
+            .count();
+        assert_eq!(keys, 2, "{:?}", server.lines());
+        out.assert_mentions(&["org ghost: GET /orgs/ghost/private-registries answered 404"]);
+        if front == Front::Action {
+            assert!(out.summary.contains("## acme") && out.summary.contains("## beta"));
+        }
+    }
+}
+
+#[test]
+fn fail_fast_stops_at_the_first_org_that_fails() {
+    let server = FaultServer::start();
+    server.add_org("beta");
+    let out = run(&server, Front::Action, "sync")
+        .input("org", "ghost,beta")
+        .input("fail_fast", "true")
+        .run();
+    assert_eq!(out.status.code(), Some(1));
+    let orgs = out.json("orgs");
+    assert_eq!(orgs["beta"]["result"], "not_run", "{orgs}");
+    assert!(server.configs_of("beta").is_empty());
+}

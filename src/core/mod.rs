@@ -29,7 +29,11 @@ use plan::Plan;
 #[derive(Debug)]
 pub struct Request {
     pub connection: Connection,
-    pub org: Org,
+    /// One organization or several, run one after the other with one client (so one rate
+    /// limit and one write pacing).
+    pub orgs: Vec<Org>,
+    /// With several orgs: stop at the first that fails.
+    pub fail_fast: bool,
     /// Plan and report, but do not apply.
     pub dry_run: bool,
     pub command: Command,
@@ -175,8 +179,17 @@ pub struct Hooks {
     pub journal: Journal,
 }
 
-/// Runs the request against GitHub; events (retries, warnings) go out through `hooks.notify`.
-pub fn run(request: &Request, hooks: &Hooks) -> Run {
+/// One org's end of a run; `None` when it was not run (an earlier org failed with
+/// `fail_fast`, or the run was cancelled).
+#[derive(Debug)]
+pub struct OrgRun {
+    pub org: Org,
+    pub run: Option<Run>,
+}
+
+/// Runs the request for every org, serially, with one client; events (retries, warnings) go
+/// out through `hooks.notify`.
+pub fn run(request: &Request, hooks: &Hooks) -> Vec<OrgRun> {
     let notify = Rc::clone(&hooks.notify);
     let client = match Client::new(
         &request.connection,
@@ -184,10 +197,46 @@ pub fn run(request: &Request, hooks: &Hooks) -> Run {
         hooks.cancel.clone(),
     ) {
         Ok(c) => c,
-        Err(e) => return Run::failed(e),
+        Err(e) => {
+            let text = format!("{e:#}");
+            return request
+                .orgs
+                .iter()
+                .map(|org| OrgRun {
+                    org: org.clone(),
+                    run: Some(Run::failed(anyhow::anyhow!("{text}"))),
+                })
+                .collect();
+        }
     };
-    let ctx = Ctx::new(&client, &request.org);
-    let org = request.org.clone();
+    let mut stop = false;
+    let mut runs = Vec::with_capacity(request.orgs.len());
+    for org in &request.orgs {
+        if stop || hooks.cancel.signal().is_some() {
+            runs.push(OrgRun {
+                org: org.clone(),
+                run: None,
+            });
+            continue;
+        }
+        let run = run_org(&client, org, request, hooks);
+        stop = request.fail_fast
+            && run
+                .error
+                .as_ref()
+                .is_some_and(|e| !matches!(e, Error::Drifted(_)));
+        runs.push(OrgRun {
+            org: org.clone(),
+            run: Some(run),
+        });
+    }
+    runs
+}
+
+/// The request for one org.
+fn run_org(client: &Client, org: &Org, request: &Request, hooks: &Hooks) -> Run {
+    let ctx = Ctx::new(client, org);
+    let org = org.clone();
     let read = |answer: anyhow::Result<Answer>| match answer {
         Ok(a) => Run {
             answer: Some(a),

@@ -33,6 +33,7 @@ const INPUTS: &[&str] = &[
     "request_timeout",
     "max_wait",
     "ca_certificate",
+    "fail_fast",
     "registries",
     "registries_file",
     "secrets",
@@ -65,6 +66,7 @@ struct Raw {
     request_timeout: Option<String>,
     max_wait: Option<String>,
     ca_certificate: Option<String>,
+    fail_fast: Option<String>,
     registries: Option<String>,
     registries_file: Option<String>,
     secrets: Option<String>,
@@ -197,13 +199,21 @@ pub fn request(env: &Env) -> Result<Request, Error> {
         }
     };
     let connection = connection(&raw, env, &mut errors);
-    let org = org(&raw, &mut errors);
+    let orgs = orgs(&raw, &mut errors);
     let dry_run = boolean(raw.dry_run.as_deref(), "dry_run", &mut errors);
+    let fail_fast = boolean(raw.fail_fast.as_deref(), "fail_fast", &mut errors);
+    if orgs.as_ref().is_some_and(|o| o.len() > 1) && raw.path.is_some() {
+        errors.push(format!(
+            "{}: one file cannot hold the export of several orgs; use the manifest output of each (outputs.orgs), or run export per org",
+            input("path")
+        ));
+    }
     let command = command(&raw, env, operation, &mut errors);
-    match (errors.is_empty(), connection, org, command) {
-        (true, Some(connection), Some(org), Some(command)) => Ok(Request {
+    match (errors.is_empty(), connection, orgs, command) {
+        (true, Some(connection), Some(orgs), Some(command)) => Ok(Request {
             connection,
-            org,
+            orgs,
+            fail_fast,
             dry_run,
             command,
         }),
@@ -227,16 +237,12 @@ fn boolean(value: Option<&str>, key: &str, errors: &mut Vec<String>) -> bool {
     }
 }
 
-fn org(raw: &Raw, errors: &mut Vec<String>) -> Option<Org> {
+fn orgs(raw: &Raw, errors: &mut Vec<String>) -> Option<Vec<Org>> {
     match raw.org.as_deref() {
-        Some(o) => o
-            .trim()
-            .parse::<Org>()
-            .map_err(|e| errors.push(format!("{}: {e}", input("org"))))
-            .ok(),
+        Some(o) => shared::orgs(&[o], &input("org"), errors),
         None => {
             errors.push(format!(
-                "{}: required; the organization login (defaults to the repository owner in a workflow)",
+                "{}: required; the organization login, or several (comma or newline separated); defaults to the repository owner in a workflow",
                 input("org")
             ));
             None

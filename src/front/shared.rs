@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use crate::client::tls;
 use crate::core::Command;
 use crate::model::spec::{Label, RawSpec, SPEC_KEYS};
-use crate::model::{ConfigName, Entry, ExportFormat, Operation, RegistrySpec, Secret, shorten};
+use crate::model::{
+    ConfigName, Entry, ExportFormat, Operation, Org, RegistrySpec, Secret, shorten, split_list,
+};
 
 /// What the user gave for one operation, before validation.
 pub struct Given<'a> {
@@ -216,6 +218,33 @@ fn writing(
             Some(Command::Set { name, spec })
         }
     }
+}
+
+/// One organization or several: each value split at commas and line breaks, every login
+/// checked, repeats dropped; every problem names `label`.
+pub fn orgs(values: &[&str], label: &str, errors: &mut Vec<String>) -> Option<Vec<Org>> {
+    let mut orgs: Vec<Org> = Vec::new();
+    let mut ok = true;
+    for part in values.iter().flat_map(|v| split_list(v)) {
+        match part.parse::<Org>() {
+            Ok(o)
+                if !orgs
+                    .iter()
+                    .any(|x| x.as_str().eq_ignore_ascii_case(o.as_str())) =>
+            {
+                orgs.push(o)
+            }
+            Ok(_) => {}
+            Err(e) => {
+                errors.push(format!("{label}: {e}"));
+                ok = false;
+            }
+        }
+    }
+    if orgs.is_empty() && ok {
+        errors.push(format!("{label}: no organization given"));
+    }
+    (ok && !orgs.is_empty()).then_some(orgs)
 }
 
 /// The token, checked to be one plausible value (never quoted back).

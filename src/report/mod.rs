@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod export;
 pub mod markdown;
+pub mod orgs;
 pub mod render;
 pub mod terminal;
 

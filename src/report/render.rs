@@ -2,6 +2,7 @@
 //! values go to `GITHUB_OUTPUT`, the JSON document and the table; nothing here prints.
 
 use super::markdown::{cell, table};
+pub use super::orgs::render_orgs;
 use super::terminal::Table;
 use super::{Outputs, export};
 use crate::core::change::{Action, Change, Outcome};

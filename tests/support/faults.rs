@@ -132,6 +132,8 @@ struct State {
     configs: Vec<Value>,
     repos: BTreeMap<String, u64>,
     created: u64,
+    /// Other orgs than [`ORG`], each with its configurations (see [`FaultServer::add_org`]).
+    others: BTreeMap<String, Vec<Value>>,
 }
 
 /// The server; see the module docs.
@@ -210,6 +212,16 @@ impl FaultServer {
     }
 
     /// The configurations the store holds now.
+    /// Serves another org too, empty at first.
+    pub fn add_org(&self, org: &str) {
+        self.state().others.insert(org.to_string(), Vec::new());
+    }
+
+    /// The configurations of another org.
+    pub fn configs_of(&self, org: &str) -> Vec<Value> {
+        self.state().others.get(org).cloned().unwrap_or_default()
+    }
+
     pub fn configs(&self) -> Vec<Value> {
         self.state().configs.clone()
     }
@@ -467,9 +479,29 @@ fn not_found() -> Answer {
     )
 }
 
-/// What GitHub would answer, applied to the store.
+/// What GitHub would answer, applied to the store of the org the path names.
 fn store(state: &mut State, keys: &Keys, request: &Request) -> Answer {
-    let base = format!("/orgs/{ORG}/private-registries");
+    let org = request
+        .path()
+        .strip_prefix("/orgs/")
+        .and_then(|p| p.split('/').next())
+        .unwrap_or(ORG)
+        .to_string();
+    if org == ORG {
+        return store_in(state, keys, request, ORG);
+    }
+    let Some(mut configs) = state.others.remove(&org) else {
+        return not_found();
+    };
+    std::mem::swap(&mut state.configs, &mut configs);
+    let answer = store_in(state, keys, request, &org);
+    std::mem::swap(&mut state.configs, &mut configs);
+    state.others.insert(org, configs);
+    answer
+}
+
+fn store_in(state: &mut State, keys: &Keys, request: &Request, org: &str) -> Answer {
+    let base = format!("/orgs/{org}/private-registries");
     let path = request.path();
     let query: BTreeMap<&str, &str> = request
         .target
@@ -561,12 +593,12 @@ fn store(state: &mut State, keys: &Keys, request: &Request) -> Answer {
                 _ => not_found(),
             }
         }
-        ("GET", p) if p.starts_with(&format!("/repos/{ORG}/")) => {
-            let name = &p[format!("/repos/{ORG}/").len()..];
+        ("GET", p) if p.starts_with(&format!("/repos/{org}/")) => {
+            let name = &p[format!("/repos/{org}/").len()..];
             match state.repos.get(name) {
                 Some(id) => answer(
                     200,
-                    Some(json!({ "id": id, "name": name, "full_name": format!("{ORG}/{name}") })),
+                    Some(json!({ "id": id, "name": name, "full_name": format!("{org}/{name}") })),
                 ),
                 None => not_found(),
             }

@@ -34,9 +34,13 @@ pub struct Cli {
 /// Flags every command takes.
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Organization login [default: the owner in GH_REPO]
+    /// Organization login; repeat it (or give a comma-separated list) for several orgs, run
+    /// one after the other [default: the owner in GH_REPO]
     #[arg(long, global = true, value_name = "ORG")]
-    pub org: Option<String>,
+    pub org: Vec<String>,
+    /// With several orgs: stop at the first that fails (the rest are not run)
+    #[arg(long, global = true)]
+    pub fail_fast: bool,
     /// GitHub host, for GitHub Enterprise Server [env: GH_HOST] [default: github.com]
     #[arg(long, global = true, value_name = "HOST")]
     pub hostname: Option<String>,

@@ -79,13 +79,13 @@ fn gh_auth_token(host: &str, env: &Env) -> Option<String> {
 }
 
 /// The org: `--org`, else the owner in `GH_REPO` (`OWNER/REPO` or `HOST/OWNER/REPO`).
-pub fn org(flag: Option<&str>, env: &Env) -> Option<String> {
-    if let Some(org) = flag {
-        return Some(org.to_string());
+pub fn org(flags: &[String], env: &Env) -> Option<Vec<String>> {
+    if !flags.is_empty() {
+        return Some(flags.to_vec());
     }
     let repo = env.get("GH_REPO")?;
     let parts: Vec<&str> = repo.trim().split('/').collect();
-    (parts.len() >= 2).then(|| parts[parts.len() - 2].to_string())
+    (parts.len() >= 2).then(|| vec![parts[parts.len() - 2].to_string()])
 }
 
 /// What to run when GitHub refused a `gh` login's token for lack of `admin:org`.
@@ -128,9 +128,10 @@ mod tests {
             api_url(None, "github.com", &Env::default()),
             "https://api.github.com"
         );
-        assert_eq!(org(None, &env).as_deref(), Some("acme"));
-        assert_eq!(org(Some("other"), &env).as_deref(), Some("other"));
-        assert_eq!(org(None, &Env::default()), None);
+        assert_eq!(org(&[], &env), Some(vec!["acme".to_string()]));
+        let given = ["other".to_string(), "third".to_string()];
+        assert_eq!(org(&given, &env), Some(given.to_vec()));
+        assert_eq!(org(&[], &Env::default()), None);
     }
 
     #[test]

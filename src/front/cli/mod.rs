@@ -24,7 +24,7 @@ use crate::client::Connection;
 use crate::core::{Confirm, Request};
 use crate::model::spec::RawSpec;
 use crate::model::types::ApiUrl;
-use crate::model::{Error, Operation, Org};
+use crate::model::{Error, Operation};
 use crate::report::Sink;
 
 /// How a message names a key: the flag that sets it.
@@ -193,12 +193,11 @@ fn request(cli: &Cli, env: &Env) -> Result<(Request, TokenSource, String), Error
     let secret_token = token
         .as_ref()
         .and_then(|(t, _)| shared::token(Some(t), "the token", &mut errors));
-    let org = match auth::org(g.org.as_deref(), env) {
-        Some(o) => o
-            .trim()
-            .parse::<Org>()
-            .map_err(|e| errors.push(format!("`--org`: {e}")))
-            .ok(),
+    let org = match auth::org(&g.org, env) {
+        Some(o) => {
+            let given: Vec<&str> = o.iter().map(String::as_str).collect();
+            shared::orgs(&given, "`--org`", &mut errors)
+        }
         None => {
             errors.push("`--org`: required (or set GH_REPO=OWNER/REPO)".to_string());
             None
@@ -245,7 +244,8 @@ fn request(cli: &Cli, env: &Env) -> Result<(Request, TokenSource, String), Error
                     max_wait: Duration::from_secs(max_wait),
                     ca_certificate,
                 },
-                org,
+                orgs: org,
+                fail_fast: g.fail_fast,
                 dry_run: g.dry_run,
                 command,
             },
