@@ -661,11 +661,48 @@ fn requests_carry_githubs_headers_on_every_attempt() {
         );
         assert_eq!(
             r.headers.get("x-github-api-version").map(String::as_str),
-            Some("2022-11-28")
+            Some("2026-03-10")
         );
         assert_eq!(
             r.headers.get("accept").map(String::as_str),
             Some("application/vnd.github+json")
         );
     }
+}
+
+/// GitHub's current REST API version goes to every request; a server that does not know it
+/// (GHES before it answers 400, naming the header) gets 2022-11-28 from then on, once said.
+#[test]
+fn a_server_that_does_not_know_the_api_version_gets_the_older_one_for_the_rest_of_the_run() {
+    let server = FaultServer::start();
+    server.seed(config("NPM", "npm_registry", "https://npm.example.com"));
+    let unsupported = Reply::json(
+        400,
+        &json!({
+            "message": "The version you specified in the \"X-GitHub-API-Version\" request header, \"2026-03-10\", is not a supported version. The following versions are currently supported: \"2022-11-28\" (most recent).",
+            "documentation_url": "https://docs.github.com/rest"
+        }),
+    );
+    server.script("GET", LIST, [unsupported]);
+    let out = Action::new(server.url())
+        .input("operation", "set")
+        .input("name", "NPM")
+        .input("secret", "rotated")
+        .run();
+    out.assert_success();
+    let versions: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.headers.get("x-github-api-version").cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(versions[0], "2026-03-10");
+    assert!(versions.len() >= 3, "{versions:?}");
+    assert!(versions[1..].iter().all(|v| v == "2022-11-28"), "{versions:?}");
+    let n = notices(&out.stdout);
+    assert_eq!(
+        n.iter().filter(|l| l.contains("does not know REST API version 2026-03-10")).count(),
+        1,
+        "{}",
+        out.dump()
+    );
 }

@@ -34,8 +34,12 @@ pub use transport::MAX_BODY;
 /// Identifies us to GitHub, as its API guidelines ask: the project and its version.
 pub const USER_AGENT: &str = concat!("private-registries/", env!("CARGO_PKG_VERSION"));
 
-/// The REST API version sent with every request.
-pub const API_VERSION: &str = "2022-11-28";
+/// The REST API version sent with every request: GitHub's current one.
+pub const API_VERSION: &str = "2026-03-10";
+
+/// The version sent instead to a server that does not know [`API_VERSION`] (GHES before it):
+/// the one every GHES with private registries (3.17 and later) knows.
+pub const FALLBACK_API_VERSION: &str = "2022-11-28";
 
 /// The most configurations `list_all` reads: an org holds far fewer, and a server that claims
 /// or sends more is refused rather than followed.
@@ -111,7 +115,7 @@ impl Client {
                 agent: config.new_agent(),
                 base: conn.api_url.as_str().trim_end_matches('/').to_string(),
                 token: conn.token.clone(),
-                api_version: API_VERSION,
+                api_version: std::cell::Cell::new(API_VERSION),
                 request_timeout: conn.request_timeout,
             },
             policy: Policy::new(conn.max_wait),
@@ -166,7 +170,20 @@ impl Client {
             }
             self.pacer.sent(Instant::now());
         }
-        Ok(self.wire.send_once(method, path, body))
+        let result = self.wire.send_once(method, path, body);
+        if let Ok(r) = &result
+            && r.status == 400
+            && self.wire.api_version.get() == API_VERSION
+            && unknown_version(&r.body)
+        {
+            // A 400 is never applied: asking again in the older version is safe.
+            self.wire.api_version.set(FALLBACK_API_VERSION);
+            self.notice(format!(
+                "the server does not know REST API version {API_VERSION}; using {FALLBACK_API_VERSION} for this run (GitHub Enterprise Server before it)"
+            ));
+            return Ok(self.wire.send_once(method, path, body));
+        }
+        Ok(result)
     }
 
     /// A request that is safe to repeat (GET, PATCH, DELETE), retried per the policy.
@@ -531,6 +548,12 @@ struct Look<'a> {
     org: &'a Org,
     body: &'a Body,
     before: &'a Existing,
+}
+
+/// Whether a 400's body says the `X-GitHub-Api-Version` asked for is not supported.
+fn unknown_version(body: &str) -> bool {
+    let b = body.to_ascii_lowercase();
+    b.contains("x-github-api-version") && (b.contains("not a supported version") || b.contains("unsupported"))
 }
 
 /// Refuses a configuration with a field past [`MAX_FIELD`].

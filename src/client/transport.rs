@@ -59,7 +59,8 @@ pub struct Wire {
     pub agent: ureq::Agent,
     pub base: String,
     pub token: Secret,
-    pub api_version: &'static str,
+    /// The REST API version sent; lowered once if the server does not know it (GHES).
+    pub api_version: std::cell::Cell<&'static str>,
     pub request_timeout: Duration,
 }
 
@@ -164,7 +165,7 @@ impl Wire {
         data: &[u8],
     ) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
         req.header("Authorization", auth)
-            .header("X-GitHub-Api-Version", self.api_version)
+            .header("X-GitHub-Api-Version", self.api_version.get())
             .content_type("application/json")
             .send(data)
     }
@@ -175,7 +176,7 @@ impl Wire {
         auth: &str,
     ) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
         req.header("Authorization", auth)
-            .header("X-GitHub-Api-Version", self.api_version)
+            .header("X-GitHub-Api-Version", self.api_version.get())
             .call()
     }
 

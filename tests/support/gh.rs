@@ -1,7 +1,7 @@
 //! mockito mocks that behave like GitHub's private-registries endpoints.
 //!
 //! Every mock matches only requests with GitHub's headers (`Accept:
-//! application/vnd.github+json`, `X-GitHub-Api-Version: 2022-11-28`, `Authorization: Bearer
+//! application/vnd.github+json`, `X-GitHub-Api-Version: 2026-03-10`, `Authorization: Bearer
 //! <TOKEN>`, a `User-Agent` starting with `private-registries/`); a request without them gets
 //! mockito's 501 and counts for no mock. Mocks are returned created; chain `.expect(n)` on the
 //! returned value and call `.assert()` at the end (`expect` after `create` is enough for
@@ -19,7 +19,7 @@ use serde_json::{Map, Value, json};
 use std::sync::{Arc, Mutex};
 
 pub const ACCEPT: &str = "application/vnd.github+json";
-pub const API_VERSION: &str = "2022-11-28";
+pub const API_VERSION: &str = "2026-03-10";
 pub const USER_AGENT_PREFIX: &str = "private-registries/";
 
 const LIST: &str = "/orgs/{org}/private-registries";
