@@ -462,7 +462,7 @@ fn cli_args(env: &mut BTreeMap<String, String>, dir: &Path) -> Vec<String> {
                 args.extend([flag.into(), path_str(&path)]);
             }
             "path" => args.extend(["-o".into(), path_str(&dir.join(value))]),
-            "dry_run" | "prune" => {
+            "dry_run" | "prune" | "fail_fast" => {
                 if value == "true" {
                     args.push(format!("--{}", key.replace('_', "-")));
                 }
