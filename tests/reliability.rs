@@ -693,14 +693,24 @@ fn a_server_that_does_not_know_the_api_version_gets_the_older_one_for_the_rest_o
     let versions: Vec<String> = server
         .requests()
         .iter()
-        .map(|r| r.headers.get("x-github-api-version").cloned().unwrap_or_default())
+        .map(|r| {
+            r.headers
+                .get("x-github-api-version")
+                .cloned()
+                .unwrap_or_default()
+        })
         .collect();
     assert_eq!(versions[0], "2026-03-10");
     assert!(versions.len() >= 3, "{versions:?}");
-    assert!(versions[1..].iter().all(|v| v == "2022-11-28"), "{versions:?}");
+    assert!(
+        versions[1..].iter().all(|v| v == "2022-11-28"),
+        "{versions:?}"
+    );
     let n = notices(&out.stdout);
     assert_eq!(
-        n.iter().filter(|l| l.contains("does not know REST API version 2026-03-10")).count(),
+        n.iter()
+            .filter(|l| l.contains("does not know REST API version 2026-03-10"))
+            .count(),
         1,
         "{}",
         out.dump()

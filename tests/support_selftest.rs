@@ -559,7 +559,7 @@ fn agent() -> ureq::Agent {
 
 fn github<B>(req: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
     req.header("Accept", "application/vnd.github+json")
-        .header("X-GitHub-Api-Version", "2022-11-28")
+        .header("X-GitHub-Api-Version", gh::API_VERSION)
         .header("Authorization", format!("Bearer {}", support::TOKEN))
         .header("User-Agent", "private-registries/0.1.0")
 }

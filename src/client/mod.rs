@@ -553,7 +553,8 @@ struct Look<'a> {
 /// Whether a 400's body says the `X-GitHub-Api-Version` asked for is not supported.
 fn unknown_version(body: &str) -> bool {
     let b = body.to_ascii_lowercase();
-    b.contains("x-github-api-version") && (b.contains("not a supported version") || b.contains("unsupported"))
+    b.contains("x-github-api-version")
+        && (b.contains("not a supported version") || b.contains("unsupported"))
 }
 
 /// Refuses a configuration with a field past [`MAX_FIELD`].
