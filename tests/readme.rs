@@ -73,3 +73,42 @@ fn inputs_are_snake_case_as_docker_actions_need() {
         );
     }
 }
+
+#[test]
+fn the_registries_as_code_workflows_in_the_readme_are_the_examples_word_for_word() {
+    for (name, text) in [
+        (
+            "registries-apply.yml",
+            include_str!("../examples/registries-apply.yml"),
+        ),
+        (
+            "registries-plan.yml",
+            include_str!("../examples/registries-plan.yml"),
+        ),
+        (
+            "registries-drift.yml",
+            include_str!("../examples/registries-drift.yml"),
+        ),
+        (
+            "registries-orgs.yml",
+            include_str!("../examples/registries-orgs.yml"),
+        ),
+    ] {
+        assert!(
+            README.contains(&format!("```yaml\n{text}```")),
+            "README's copy of examples/{name} differs from the file"
+        );
+        // The header names the file it is to be copied to, and its paths: trigger names it.
+        let target = format!(".github/workflows/{name}");
+        assert!(
+            text.contains(&format!("Copy to {target}")),
+            "{name}: header"
+        );
+        if text.contains("paths:") {
+            assert!(
+                text.contains(&format!("- {target}")),
+                "{name}: paths: do not name {target}"
+            );
+        }
+    }
+}
