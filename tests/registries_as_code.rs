@@ -350,3 +350,48 @@ fn fail_fast_stops_at_the_first_org_that_fails() {
     assert_eq!(orgs["beta"]["result"], "not_run", "{orgs}");
     assert!(server.configs_of("beta").is_empty());
 }
+
+#[test]
+fn export_names_repositories_and_says_where_github_does_not_report_them() {
+    let server = FaultServer::start();
+    server.repo("web", 11);
+    server.repo("api", 12);
+    let manifest = "- registry_type: npm_registry\n  url: https://npm.example.com\n  visibility: selected\n  selected_repositories: [web, api]\n  secret: ${{ secrets.NPM_GITHUB_TOKEN }}\n";
+    Action::new(server.url())
+        .input("operation", "sync")
+        .input("registries", manifest)
+        .input("secrets", &secrets_json())
+        .run()
+        .assert_success();
+    // As GitHub answers: a selected configuration whose repositories are not reported.
+    server.seed(json!({
+        "name": "MAVEN_HIDDEN", "registry_type": "maven_repository",
+        "url": "https://maven.example.com", "visibility": "selected", "auth_type": "token"
+    }));
+    for front in [Front::Action, Front::Cli] {
+        let out = Action::new(server.url())
+            .front(front)
+            .input("operation", "export")
+            .run();
+        out.assert_success();
+        let manifest = out.output("manifest");
+        assert!(
+            manifest.contains("selected_repositories:\n  - api\n  - web\n")
+                || manifest.contains("selected_repositories:\n  - web\n  - api\n"),
+            "{manifest}"
+        );
+        assert!(
+            manifest.contains("# MAVEN_HIDDEN: visibility selected, but GitHub's API does not return which repositories"),
+            "{manifest}"
+        );
+    }
+    assert_eq!(
+        server
+            .lines()
+            .iter()
+            .filter(|l| *l == "GET /orgs/acme/repos")
+            .count(),
+        2,
+        "the org's repositories are listed once per export"
+    );
+}

@@ -593,6 +593,14 @@ fn store_in(state: &mut State, keys: &Keys, request: &Request, org: &str) -> Ans
                 _ => not_found(),
             }
         }
+        ("GET", p) if p == format!("/orgs/{org}/repos") => {
+            let repos: Vec<Value> = state
+                .repos
+                .iter()
+                .map(|(name, id)| json!({ "id": id, "name": name, "full_name": format!("{org}/{name}") }))
+                .collect();
+            answer(200, Some(Value::Array(repos)))
+        }
         ("GET", p) if p.starts_with(&format!("/repos/{org}/")) => {
             let name = &p[format!("/repos/{org}/").len()..];
             match state.repos.get(name) {
