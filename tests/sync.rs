@@ -696,3 +696,71 @@ fn yaml_hostile_secrets_arrive_intact() {
         "q: #{x} | *y & `z`"
     );
 }
+
+/// Repository names cost min(names, pages of the org's repositories) requests: the org's list
+/// is read when that is cheaper than one look-up per name (see `Ctx::prefetch_repositories`).
+#[test]
+fn repository_names_are_resolved_by_listing_when_that_is_cheaper() {
+    use support::faults::FaultServer;
+    // (repositories in the org, names the manifest uses, list pages read, look-ups made)
+    let cases: &[(usize, &[usize], usize, usize)] = &[
+        // 150 repositories (2 pages), 5 names: the list (2) beats 5 look-ups.
+        (150, &[3, 40, 101, 120, 149], 2, 0),
+        // One name: one look-up, no listing.
+        (150, &[120], 0, 1),
+        // 350 repositories (4 pages), 2 names on page 1: that page resolves both.
+        (350, &[1, 2], 1, 0),
+        // 4 pages, 2 names past page 1: 3 pages left is more than 2 names: look them up.
+        (350, &[250, 300], 1, 2),
+        // 4 pages, 6 names past page 1: read the other 3 pages.
+        (350, &[150, 160, 250, 260, 300, 340], 4, 0),
+    ];
+    for (repos, used, pages, lookups) in cases {
+        let server = FaultServer::start();
+        for i in 0..*repos {
+            server.repo(&format!("repo{i:03}"), 1000 + i as u64);
+        }
+        let manifest: String = used
+            .iter()
+            .enumerate()
+            .map(|(k, i)| {
+                format!(
+                    "- registry_type: npm_registry\n  url: https://npm{k}.example.com\n  visibility: selected\n  selected_repositories: REPO{i:03}\n  secret_env: NPM_TOKEN\n"
+                )
+            })
+            .collect();
+        let out = Action::new(server.url())
+            .input("operation", "sync")
+            .input("registries", &manifest)
+            .env("NPM_TOKEN", "s3cr3t-value")
+            .run();
+        out.assert_success();
+        let lines = server.lines();
+        let listed = lines
+            .iter()
+            .filter(|l| *l == "GET /orgs/acme/repos")
+            .count();
+        let looked_up = lines
+            .iter()
+            .filter(|l| l.starts_with("GET /repos/"))
+            .count();
+        assert_eq!(
+            (listed, looked_up),
+            (*pages, *lookups),
+            "{repos} repositories, names {used:?}: {lines:?}"
+        );
+        // And the ids are right.
+        for (body, i) in server
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST")
+            .zip(used.iter())
+        {
+            let body: serde_json::Value = serde_json::from_str(&body.body).unwrap();
+            assert_eq!(
+                body["selected_repository_ids"],
+                serde_json::json!([1000 + *i as u64])
+            );
+        }
+    }
+}

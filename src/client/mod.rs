@@ -208,6 +208,7 @@ impl Client {
                         rate: RateHeaders::default(),
                         body: String::new(),
                         scopes: None,
+                        last_page: None,
                     });
                 }
                 Step::Fail { error, .. } => return Err(error),
@@ -352,6 +353,25 @@ impl Client {
         let hint = format!("no repository `{repo}` in org `{org}` visible to this token");
         let r: Repository = self.get_json(&path, &hint)?;
         Ok(r.id)
+    }
+
+    /// `GET /orgs/{org}/repos?per_page=100&page=N`: one page of the org's repositories, and
+    /// the number of the last page when the `Link` header gives it.
+    pub fn org_repositories_page(
+        &self,
+        org: &Org,
+        page: u32,
+    ) -> Result<(Vec<Repository>, Option<u32>)> {
+        let path = format!("/orgs/{org}/repos?per_page={PER_PAGE}&page={page}");
+        let hint = Self::org_hint(org);
+        let call = Call {
+            method: "GET",
+            path: &path,
+            hint_404: &hint,
+        };
+        let response = self.call(&call, None)?;
+        let repos = decode("GET", &path, &response)?;
+        Ok((repos, response.last_page))
     }
 
     /// `GET /orgs/{org}/repos`, every page: the org's repositories, id → name (for export).

@@ -33,6 +33,8 @@ pub struct Response {
     pub body: String,
     /// `x-oauth-scopes` and `x-accepted-oauth-scopes`, when sent.
     pub scopes: Option<(String, String)>,
+    /// The page number of the `Link` header's `rel="last"`, when sent.
+    pub last_page: Option<u32>,
 }
 
 /// A failure before a complete answer arrived (connection, timeout, TLS, oversized body).
@@ -202,6 +204,7 @@ impl Wire {
         };
         let scopes = header("x-oauth-scopes")
             .map(|have| (have, header("x-accepted-oauth-scopes").unwrap_or_default()));
+        let last_page = header("link").and_then(|l| last_page(&l));
         let body = response
             .body_mut()
             .with_config()
@@ -223,6 +226,7 @@ impl Wire {
             rate,
             body,
             scopes,
+            last_page,
         })
     }
 
@@ -235,6 +239,21 @@ impl Wire {
             maybe_sent: maybe_sent || answered,
         }
     }
+}
+
+/// The `page` of the `rel="last"` link in a `Link` header.
+fn last_page(link: &str) -> Option<u32> {
+    link.split(',')
+        .find(|part| part.contains("rel=\"last\""))
+        .and_then(|part| {
+            let url = part.split(['<', '>']).nth(1)?;
+            let query = url.split_once('?')?.1;
+            query
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("page="))?
+                .parse()
+                .ok()
+        })
 }
 
 /// The statuses that carry a `location` to go to instead.
@@ -285,5 +304,17 @@ fn describe(e: &ureq::Error, request_timeout: Duration, answered: bool) -> (Stri
             (format!("TLS failed: {e}; {TLS_HINT}"), false, false)
         }
         other => (other.to_string(), false, answered),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_page_is_read_from_the_link_header() {
+        let link = "<https://api.github.com/organizations/1/repos?per_page=100&page=2>; rel=\"next\", <https://api.github.com/organizations/1/repos?per_page=100&page=7>; rel=\"last\"";
+        assert_eq!(last_page(link), Some(7));
+        assert_eq!(last_page("<https://x/y?page=2>; rel=\"next\""), None);
     }
 }

@@ -15,7 +15,8 @@ pub struct Ctx<'a> {
     pub org: &'a Org,
     /// The key, or why it could not be had (asked once: later seals fail with the same reason).
     key: OnceCell<Result<PublicKey, String>>,
-    repo_ids: RefCell<BTreeMap<RepoName, u64>>,
+    /// Repository ids by lower-cased name (GitHub's names are case-insensitive).
+    repo_ids: RefCell<BTreeMap<String, u64>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -59,16 +60,59 @@ impl<'a> Ctx<'a> {
         Ok(body)
     }
 
+    /// Resolves many repository names at the least cost: when at least two are not known yet,
+    /// the first page of the org's repositories is read; if the pages left are no more than the
+    /// names still unknown, the rest of the list is read too. Names not found that way are
+    /// looked up one by one later ([`Self::repository_ids`]). So n names in an org of p pages
+    /// cost min(n, p) requests, or at most n + 1 when the first page held none of them.
+    pub fn prefetch_repositories<'n>(
+        &self,
+        names: impl IntoIterator<Item = &'n RepoName>,
+    ) -> Result<()> {
+        let unknown = |names: &[String]| {
+            let known = self.repo_ids.borrow();
+            names.iter().filter(|n| !known.contains_key(*n)).count()
+        };
+        let mut wanted: Vec<String> = names.into_iter().map(|n| key(n)).collect();
+        wanted.sort();
+        wanted.dedup();
+        if unknown(&wanted) < 2 {
+            return Ok(());
+        }
+        let last = self.read_repositories_page(1)?;
+        let pages_left = last.unwrap_or(1).saturating_sub(1) as usize;
+        if pages_left == 0 || pages_left > unknown(&wanted) {
+            return Ok(());
+        }
+        for page in 2..=last.unwrap_or(1) {
+            self.read_repositories_page(page)?;
+            if unknown(&wanted) == 0 {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads one page of the org's repositories into the cache; returns the last page number.
+    fn read_repositories_page(&self, page: u32) -> Result<Option<u32>> {
+        let (repos, last) = self.client.org_repositories_page(self.org, page)?;
+        let mut known = self.repo_ids.borrow_mut();
+        for r in repos {
+            known.insert(r.name.to_ascii_lowercase(), r.id);
+        }
+        Ok(last)
+    }
+
     /// The spec's repository ids plus its names looked up (each name once per run), sorted.
     pub fn repository_ids(&self, spec: &RegistrySpec) -> Result<Vec<u64>> {
         let mut ids = spec.repository_ids.clone();
         for name in &spec.repository_names {
-            let cached = self.repo_ids.borrow().get(name).copied();
+            let cached = self.repo_ids.borrow().get(&key(name)).copied();
             let id = match cached {
                 Some(id) => id,
                 None => {
                     let id = self.client.repository_id(self.org, name)?;
-                    self.repo_ids.borrow_mut().insert(name.clone(), id);
+                    self.repo_ids.borrow_mut().insert(key(name), id);
                     id
                 }
             };
@@ -78,4 +122,8 @@ impl<'a> Ctx<'a> {
         ids.dedup();
         Ok(ids)
     }
+}
+
+fn key(name: &RepoName) -> String {
+    name.as_str().to_ascii_lowercase()
 }

@@ -219,6 +219,9 @@ fn plan_update(ctx: &Ctx, entry: &Entry, current: &Configuration) -> Result<Step
 /// configuration no entry matched.
 pub fn plan(ctx: &Ctx, entries: &[Entry], prune: bool) -> Result<Plan> {
     let listing = ctx.client.list_all(ctx.org)?.configurations;
+    // Best effort: a name the listing did not resolve is looked up on its own, and its error
+    // (if any) is the entry's.
+    let _ = ctx.prefetch_repositories(entries.iter().flat_map(|e| &e.spec.repository_names));
     let matched = match_entries(entries, &listing);
     let mut claimed = vec![false; listing.len()];
     let mut steps: Vec<Step> = Vec::with_capacity(entries.len());

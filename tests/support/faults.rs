@@ -594,16 +594,35 @@ fn store_in(state: &mut State, keys: &Keys, request: &Request, org: &str) -> Ans
             }
         }
         ("GET", p) if p == format!("/orgs/{org}/repos") => {
+            let per_page: usize = query
+                .get("per_page")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(30);
+            let page: usize = query.get("page").and_then(|v| v.parse().ok()).unwrap_or(1);
             let repos: Vec<Value> = state
                 .repos
                 .iter()
+                .skip(per_page * page.saturating_sub(1))
+                .take(per_page)
                 .map(|(name, id)| json!({ "id": id, "name": name, "full_name": format!("{org}/{name}") }))
                 .collect();
-            answer(200, Some(Value::Array(repos)))
+            let last = state.repos.len().div_ceil(per_page).max(1);
+            let (status, mut headers, body) = answer(200, Some(Value::Array(repos)));
+            headers.push((
+                "link".into(),
+                format!("<{p}?per_page={per_page}&page={last}>; rel=\"last\""),
+            ));
+            (status, headers, body)
         }
         ("GET", p) if p.starts_with(&format!("/repos/{org}/")) => {
             let name = &p[format!("/repos/{org}/").len()..];
-            match state.repos.get(name) {
+            // GitHub's repository names are case-insensitive.
+            let found = state
+                .repos
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, id)| id);
+            match found {
                 Some(id) => answer(
                     200,
                     Some(json!({ "id": id, "name": name, "full_name": format!("{org}/{name}") })),
