@@ -127,6 +127,7 @@ mod tests {
             rate: RateHeaders::default(),
             body: body.to_string(),
             scopes: None,
+            last_page: None,
         }
     }
 

@@ -73,7 +73,7 @@ impl<'a> Ctx<'a> {
             let known = self.repo_ids.borrow();
             names.iter().filter(|n| !known.contains_key(*n)).count()
         };
-        let mut wanted: Vec<String> = names.into_iter().map(|n| key(n)).collect();
+        let mut wanted: Vec<String> = names.into_iter().map(key).collect();
         wanted.sort();
         wanted.dedup();
         if unknown(&wanted) < 2 {
