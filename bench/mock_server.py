@@ -23,6 +23,10 @@ API (what GitHub serves; every one of these is counted and delayed by the latenc
     PATCH  /orgs/{org}/private-registries/{name}            204, no body
     DELETE /orgs/{org}/private-registries/{name}            204, no body
     GET    /repos/{owner}/{repo}                            200 {id, name, full_name}
+    GET    /orgs/{org}/repos?per_page=&page=                200 the seeded repositories
+                                                            repo000, repo001, ... + Link (last)
+GitHub's content limits are enforced: a POST, PATCH or DELETE past 80 in a minute or 500 in
+an hour gets 403 "secondary rate limit" with retry-after: 60 (counted as `secondary limit`).
 Every `encrypted_value` received is unsealed with the private key (libsodium sealed box);
 successes and failures are counted, and the plain value is kept in the state (never served
 by the API, only by /__state) so the runner can check the right secret arrived.
@@ -32,7 +36,8 @@ Control endpoints (not counted, never delayed):
                         "seal_ok": n, "seal_fail": n, "errors": [..], "latency_ms": n,
                         "mock_work_ms": time the mock spent on the API requests besides the latency}
     GET  /__state      {"configurations": [... with "secret" ...], "key_id": ...}
-    POST /__reset      body {"seed": N, "latency_ms": L}: new state with N configurations,
+    POST /__reset      body {"seed": N, "latency_ms": L, "repos": R}: new state with N
+                       configurations and R repositories,
                        counters zeroed (the key pair is kept)
     POST /__reset_counters   counters zeroed, configurations kept
     POST /__shutdown   stop the server
@@ -73,6 +78,11 @@ BODY_FIELDS = set(["registry_type", "url", "username", "replaces_base", "encrypt
 B64_RE = re.compile(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$")
 DOCS = "https://docs.github.com/rest/private-registries/organization-configurations"
 PREFIX_RE = None  # set in main from --org
+
+
+def repo_id(name):
+    """A repository's id, the same from a look-up and from the org's list."""
+    return 100000 + (sum(ord(c) * (i + 1) for i, c in enumerate(name.lower())) % 900000)
 
 
 def now_iso():
@@ -123,9 +133,11 @@ class State:
             self.errors = []
             self.connections = 0
 
-    def reset(self, seed, latency_ms):
+    def reset(self, seed, latency_ms, repos=0):
         with self.lock:
             self.latency = max(0.0, float(latency_ms)) / 1000.0
+            self.repos = int(repos)
+            self.writes = []  # monotonic times of content-creating requests (GitHub's limits)
             self.configs = {}  # name -> configuration (insertion ordered, like GitHub's list)
             self.name_counters = {}
             self.work = 0.0
@@ -355,7 +367,8 @@ class Handler(BaseHTTPRequestHandler):
                 body = json.loads(raw or b"{}")
             except ValueError:
                 return self._send(400, {"message": "bad JSON"})
-            st.reset(int(body.get("seed", 0)), float(body.get("latency_ms", st.latency * 1000)))
+            st.reset(int(body.get("seed", 0)), float(body.get("latency_ms", st.latency * 1000)),
+                     int(body.get("repos", 0)))
             return self._send(200, st.stats())
         if method == "POST" and path == "/__reset_counters":
             st.reset_counters()
@@ -374,6 +387,11 @@ class Handler(BaseHTTPRequestHandler):
         if not re.match(r"^(?i:bearer|token) \S+", auth):
             return (f"{method} unauthorized", 401,
                     {"message": "Requires authentication", "documentation_url": DOCS, "status": "401"}, None)
+        if method in ("POST", "PATCH", "DELETE") and (limited := self._over_write_limits()):
+            return limited
+        m = re.match(r"^/orgs/([^/]+)/repos$", path)
+        if m and method == "GET" and m.group(1).lower() == st.org.lower():
+            return self._org_repos(query)
         m = re.match(r"^/orgs/([^/]+)/private-registries(?:/([^/]+))?$", path)
         if m and m.group(1).lower() == st.org.lower():
             sub = m.group(2)
@@ -401,10 +419,38 @@ class Handler(BaseHTTPRequestHandler):
             return (f"{method} one", 405, {"message": "Method Not Allowed"}, None)
         m = re.match(r"^/repos/([^/]+)/([^/]+)$", path)
         if m and method == "GET":
-            repo = m.group(2)
-            rid = 100000 + (sum(ord(c) * (i + 1) for i, c in enumerate(repo)) % 900000)
-            return ("GET repo", 200, {"id": rid, "name": repo, "full_name": f"{m.group(1)}/{repo}"}, None)
+            repo = m.group(2).lower()
+            return ("GET repo", 200, {"id": repo_id(repo), "name": repo, "full_name": f"{m.group(1)}/{repo}"}, None)
         return (f"{method} other", 404, self._nf(), None)
+
+    def _over_write_limits(self):
+        """GitHub's content-creating limits: 80 a minute, 500 an hour. Past them, a secondary
+        rate limit answer (403 with retry-after), counted as `secondary limit`."""
+        st = self.state
+        now = time.monotonic()
+        with st.lock:
+            st.writes = [t for t in st.writes if now - t < 3600]
+            minute = sum(1 for t in st.writes if now - t < 60)
+            if minute >= 80 or len(st.writes) >= 500:
+                return ("secondary limit", 403,
+                        {"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+                         "documentation_url": DOCS, "status": "403"}, {"Retry-After": "60"})
+            st.writes.append(now)
+        return None
+
+    def _org_repos(self, query):
+        """`GET /orgs/{org}/repos`: the seeded repositories repo000, repo001, … paged with Link."""
+        st = self.state
+        per_page = max(1, min(100, int(query.get("per_page", ["30"])[0])))
+        page = max(1, int(query.get("page", ["1"])[0]))
+        names = [f"repo{i:03d}" for i in range(st.repos)]
+        chunk = names[(page - 1) * per_page: page * per_page]
+        last = max(1, -(-len(names) // per_page))
+        host = self.headers.get("Host") or f"127.0.0.1:{self.server.server_address[1]}"
+        base = f"{self.scheme}://{host}/orgs/{st.org}/repos?per_page={per_page}&page="
+        headers = {"Link": f'<{base}{last}>; rel="last"'}
+        return ("GET org repos", 200,
+                [{"id": repo_id(n), "name": n, "full_name": f"{st.org}/{n}"} for n in chunk], headers)
 
     @staticmethod
     def _nf():

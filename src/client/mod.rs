@@ -277,15 +277,33 @@ impl Client {
     }
 
     /// Every configuration, 100 a request: ⌈n/100⌉ requests (one when there are none).
+    pub fn list_all(&self, org: &Org) -> Result<Page> {
+        let mut all = Vec::new();
+        let total = self.list_each(org, |page| {
+            all.extend(page);
+            Ok(())
+        })?;
+        Ok(Page {
+            total_count: total.max(all.len() as u64),
+            configurations: all,
+        })
+    }
+
+    /// Every configuration, handed to `each` a page at a time (so a caller need not keep them
+    /// all); returns the `total_count` GitHub reported.
     ///
     /// Bounded whatever the server sends: at most [`MAX_CONFIGURATIONS`] and
     /// [`MAX_LISTING_BYTES`]; a page that repeats a name already listed, holds more than was
     /// asked for, or a `total_count` past the bound, is an error that says so.
-    pub fn list_all(&self, org: &Org) -> Result<Page> {
-        let mut all = Vec::new();
+    pub fn list_each(
+        &self,
+        org: &Org,
+        mut each: impl FnMut(Vec<Configuration>) -> Result<()>,
+    ) -> Result<u64> {
         let mut seen = HashSet::new();
         let mut bytes = 0;
         let mut total = 0;
+        let mut listed = 0u64;
         for page in 1..=MAX_PAGES {
             let (p, size) = self.list_page_sized(org, PER_PAGE, page)?;
             bytes += size;
@@ -300,17 +318,14 @@ impl Client {
                     );
                 }
             }
-            all.extend(p.configurations);
-            if got < PER_PAGE as usize || all.len() as u64 >= total {
-                return Ok(Page {
-                    total_count: total.max(all.len() as u64),
-                    configurations: all,
-                });
+            listed += got as u64;
+            each(p.configurations)?;
+            if got < PER_PAGE as usize || listed >= total {
+                return Ok(total.max(listed));
             }
         }
         Err(anyhow!(
-            "listing stopped after {MAX_PAGES} pages ({} configurations, {total} reported); the server keeps paging",
-            all.len()
+            "listing stopped after {MAX_PAGES} pages ({listed} configurations, {total} reported); the server keeps paging"
         ))
     }
 

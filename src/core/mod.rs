@@ -83,9 +83,16 @@ pub enum Command {
 /// What a run found or did, for the report.
 #[derive(Debug)]
 pub enum Answer {
+    /// `list`: every configuration as the `registries` JSON, written page by page, and the
+    /// first [`LISTED_ROWS`] as values for the summary and the table (a long listing is not
+    /// kept twice).
     Listed {
         org: Org,
         total_count: u64,
+        /// How many configurations were listed.
+        count: usize,
+        /// Each configuration's JSON, as it is to be output (no contiguous copy of them all).
+        registries: std::rc::Rc<Vec<Box<serde_json::value::RawValue>>>,
         configurations: Vec<Configuration>,
     },
     Fetched {
@@ -266,15 +273,38 @@ fn run_org(client: &Client, org: &Org, request: &Request, hooks: &Hooks) -> Run 
     }
 }
 
+/// The most configurations a listing keeps as values (for the summary, which holds fewer
+/// anyway, and the table); the `registries` output holds them all.
+pub const LISTED_ROWS: usize = 1_000;
+
 fn list(ctx: &Ctx, per_page: u32, page: Option<u32>) -> anyhow::Result<Answer> {
-    let page = match page {
-        Some(page) => ctx.client.list_page(ctx.org, per_page, page)?,
-        None => ctx.client.list_all(ctx.org)?,
+    let mut json = Vec::new();
+    let mut kept = Vec::new();
+    let mut count = 0;
+    let mut add = |configs: Vec<Configuration>| -> anyhow::Result<()> {
+        for c in configs {
+            json.push(serde_json::value::to_raw_value(&c)?);
+            count += 1;
+            if kept.len() < LISTED_ROWS {
+                kept.push(c);
+            }
+        }
+        Ok(())
+    };
+    let total_count = match page {
+        Some(page) => {
+            let p = ctx.client.list_page(ctx.org, per_page, page)?;
+            add(p.configurations)?;
+            p.total_count
+        }
+        None => ctx.client.list_each(ctx.org, &mut add)?,
     };
     Ok(Answer::Listed {
         org: ctx.org.clone(),
-        total_count: page.total_count,
-        configurations: page.configurations,
+        total_count,
+        count,
+        registries: std::rc::Rc::new(json),
+        configurations: kept,
     })
 }
 

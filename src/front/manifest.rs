@@ -32,8 +32,8 @@ const LIST_KEYS: &[&str] = &["selected_repository_ids", "selected_repositories"]
 /// `secret_env`. Their values are masked like secrets.
 const DEPENDABOT_SECRET_KEYS: &[&str] = &["password", "token", "key", "auth_key"];
 
-/// The most entries one manifest may hold (GitHub's own limit on configurations is far lower).
-const MAX_ENTRIES: usize = 1_000;
+/// The most entries one manifest may hold: as many as a listing reads (see the client).
+const MAX_ENTRIES: usize = 10_000;
 
 /// The canonical spelling of a key: `-` → `_`, `type` → `registry_type`; `None` if unknown.
 fn canonical(key: &str) -> Option<&'static str> {

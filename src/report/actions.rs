@@ -51,11 +51,21 @@ pub fn annotate(level: &str, message: &str) {
 pub fn write(outputs: &Outputs, output_file: &Path, summary_file: Option<&Path>) -> Result<()> {
     let entries = |w: &mut dyn Write| -> std::io::Result<()> {
         for (key, value) in &outputs.values {
-            let text = match value {
-                OutputValue::Text(t) => t.as_str(),
-                OutputValue::Json(raw) => raw.get(),
-            };
-            write_entry(w, key, text)?;
+            match value {
+                OutputValue::Text(t) => write_entry(w, key, &[t.as_str()])?,
+                OutputValue::Json(raw) => write_entry(w, key, &[raw.get()])?,
+                OutputValue::JsonList(items) => {
+                    let mut parts = vec!["["];
+                    for (i, item) in items.iter().enumerate() {
+                        if i > 0 {
+                            parts.push(",");
+                        }
+                        parts.push(item.get());
+                    }
+                    parts.push("]");
+                    write_entry(w, key, &parts)?;
+                }
+            }
         }
         Ok(())
     };
@@ -79,20 +89,24 @@ fn append(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>)
         .with_context(|| format!("writing {}", path.display()))
 }
 
-/// `key<<DELIM\nvalue\nDELIM\n` with a random delimiter that does not occur in the value.
-fn write_entry(w: &mut dyn Write, key: &str, value: &str) -> std::io::Result<()> {
+/// `key<<DELIM\nvalue\nDELIM\n` with a random delimiter that does not occur in the value,
+/// the value written from its parts.
+fn write_entry(w: &mut dyn Write, key: &str, parts: &[&str]) -> std::io::Result<()> {
     let delimiter = loop {
         let d = format!(
             "ghadelimiter_{:016x}{:016x}",
             OsRng.next_u64(),
             OsRng.next_u64()
         );
-        if !value.contains(&d) {
+        // Parts are whole JSON values or separators: a delimiter cannot span two of them.
+        if !parts.iter().any(|p| p.contains(&d)) {
             break d;
         }
     };
     writeln!(w, "{key}<<{delimiter}")?;
-    w.write_all(value.as_bytes())?;
+    for part in parts {
+        w.write_all(part.as_bytes())?;
+    }
     write!(w, "\n{delimiter}\n")
 }
 
@@ -112,7 +126,7 @@ mod tests {
     fn file_command_values_are_delimited_and_cannot_forge_outputs() {
         let hostile = "x\nresult=deleted\nghadelimiter_\nkey<<EOF";
         let mut entry = Vec::new();
-        write_entry(&mut entry, "url", hostile).unwrap();
+        write_entry(&mut entry, "url", &[hostile]).unwrap();
         let entry = String::from_utf8(entry).unwrap();
         let mut lines = entry.lines();
         let first = lines.next().unwrap();

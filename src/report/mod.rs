@@ -35,7 +35,9 @@ pub fn print_err(line: &str) {
 #[derive(Debug)]
 pub enum OutputValue {
     Text(String),
-    Json(Box<RawValue>),
+    Json(std::rc::Rc<RawValue>),
+    /// A JSON array of these values, shared, so a long listing is not copied on its way out.
+    JsonList(std::rc::Rc<Vec<Box<RawValue>>>),
 }
 
 impl OutputValue {
@@ -44,6 +46,10 @@ impl OutputValue {
         match self {
             OutputValue::Text(s) => s.clone(),
             OutputValue::Json(raw) => raw.get().to_string(),
+            OutputValue::JsonList(items) => {
+                let parts: Vec<&str> = items.iter().map(|r| r.get()).collect();
+                format!("[{}]", parts.join(","))
+            }
         }
     }
 }
@@ -52,7 +58,8 @@ impl Serialize for OutputValue {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             OutputValue::Text(t) => s.serialize_str(t),
-            OutputValue::Json(raw) => raw.serialize(s),
+            OutputValue::Json(raw) => (**raw).serialize(s),
+            OutputValue::JsonList(items) => (**items).serialize(s),
         }
     }
 }
@@ -78,7 +85,7 @@ impl Outputs {
     /// A JSON output; a value that cannot be serialised is left out rather than faked.
     pub fn json(&mut self, key: &'static str, value: &impl Serialize) {
         if let Ok(raw) = serde_json::value::to_raw_value(value) {
-            self.values.insert(key, OutputValue::Json(raw));
+            self.values.insert(key, OutputValue::Json(raw.into()));
         }
     }
 

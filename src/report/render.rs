@@ -4,7 +4,7 @@
 use super::markdown::{cell, table};
 pub use super::orgs::render_orgs;
 use super::terminal::Table;
-use super::{Outputs, export};
+use super::{OutputValue, Outputs, export};
 use crate::core::change::{Action, Change, Outcome};
 use crate::core::diff::Drift;
 use crate::core::{Answer, Changes};
@@ -34,16 +34,28 @@ pub fn render(answer: Option<&Answer>, failed: bool, terminal: bool) -> Outputs 
         Some(Answer::Listed {
             org,
             total_count,
+            count,
+            registries,
             configurations,
         }) => {
-            let title = format!(
-                "Private registries of {org} ({} of {total_count})",
-                configurations.len()
-            );
+            let title = format!("Private registries of {org} ({count} of {total_count})");
             o.text("result", "listed");
             o.json("total_count", total_count);
             registries_section(&mut o, title, configurations, terminal);
-            o.json("registries", configurations);
+            if *count > configurations.len() {
+                let note = format!(
+                    "\n{} more not shown here; every configuration is in the `registries` output (`--json`)\n",
+                    count - configurations.len()
+                );
+                o.summary(&note);
+                if let Some(t) = &mut o.table {
+                    t.notes.push(note.trim().to_string());
+                }
+            }
+            o.values.insert(
+                "registries",
+                OutputValue::JsonList(std::rc::Rc::clone(registries)),
+            );
         }
         Some(Answer::Fetched {
             org,
