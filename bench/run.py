@@ -478,8 +478,13 @@ def prepare(mock, base_env, step, impl, k, lat):
                    INPUT_REGISTRIES=json.dumps(big_manifest(200, selected=50)))
     elif step.startswith("plan-"):
         mock.reset(int(step.split("-")[1]), lat)
-        env.update(INPUT_OPERATION="sync",
-                   INPUT_REGISTRIES=json.dumps(matching_manifest(mock.state())))
+        # As a workflow would: a manifest this long (over 128 KiB) cannot be an input's value,
+        # one environment variable; it is a file in the workspace.
+        ws = os.path.join(RESULTS, ".workspace")
+        os.makedirs(ws, exist_ok=True)
+        with open(os.path.join(ws, "registries.json"), "w") as f:
+            json.dump(matching_manifest(mock.state()), f)
+        env.update(INPUT_OPERATION="sync", GITHUB_WORKSPACE=ws, INPUT_REGISTRIES_FILE="registries.json")
     elif step == "sync-paced":
         mock.reset(0, lat)
         manifest = big_manifest(PACED_WRITES)

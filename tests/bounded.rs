@@ -156,3 +156,25 @@ fn a_repeated_page_stops_a_sync_before_any_write() {
         .collect();
     assert!(writes.is_empty(), "{writes:?}");
 }
+
+/// A long listing is kept as its JSON, not twice: every configuration is in the `registries`
+/// output, the summary and the table show the first 1,000 and say how many more there are.
+#[test]
+fn a_long_listing_outputs_every_configuration_and_shows_the_first_thousand() {
+    let server = FaultServer::start();
+    let pages: Vec<Reply> = (0..15).map(|p| page(1_500, fresh(p * 100, 100))).collect();
+    server.script("GET", LIST, pages);
+    let out = Action::new(server.url()).input("operation", "list").run();
+    out.assert_success();
+    let registries = out.json("registries");
+    let all = registries.as_array().expect("an array");
+    assert_eq!(all.len(), 1_500);
+    assert_eq!(all[1_499]["name"], "NPM_1499");
+    assert!(
+        out.summary
+            .contains("500 more not shown here; every configuration is in the `registries` output"),
+        "{}",
+        &out.summary[out.summary.len().saturating_sub(300)..]
+    );
+    assert!(out.summary.contains("| NPM\\_999 |") && !out.summary.contains("| NPM\\_1000 |"));
+}

@@ -333,20 +333,8 @@ fn parse_entry(
     let spec = RegistrySpec::parse(&raw, &label)
         .map_err(|mut e| errors.append(&mut e))
         .ok();
-    if let Some(spec) = &spec
-        && !given.contains_key("name")
-        && spec.match_key().is_none()
-    {
-        let missing: Vec<&str> = ["registry_type", "url"]
-            .into_iter()
-            .filter(|k| !given.contains_key(k))
-            .collect();
-        if !missing.is_empty() {
-            errors.push(format!(
-                "{here}: `{}`: required without `name` (an entry is matched by name, or by registry_type and url, and created from them)",
-                missing.join("` and `")
-            ));
-        }
+    if let Some(spec) = &spec {
+        need_match_key(spec, &given, &here, &mut errors);
     }
     match spec {
         Some(spec) if errors.is_empty() => Ok(Entry {
@@ -356,6 +344,23 @@ fn parse_entry(
             label: labelled.map(str::to_string),
         }),
         _ => Err(errors),
+    }
+}
+
+/// An entry without a name is matched by registry_type and url: both are needed.
+fn need_match_key(spec: &RegistrySpec, given: &Given, here: &str, errors: &mut Vec<String>) {
+    if given.contains_key("name") || spec.match_key().is_some() {
+        return;
+    }
+    let missing: Vec<&str> = ["registry_type", "url"]
+        .into_iter()
+        .filter(|k| !given.contains_key(k))
+        .collect();
+    if !missing.is_empty() {
+        errors.push(format!(
+            "{here}: `{}`: required without `name` (an entry is matched by name, or by registry_type and url, and created from them)",
+            missing.join("` and `")
+        ));
     }
 }
 

@@ -37,26 +37,13 @@ pub fn render(answer: Option<&Answer>, failed: bool, terminal: bool) -> Outputs 
             count,
             registries,
             configurations,
-        }) => {
-            let title = format!("Private registries of {org} ({count} of {total_count})");
-            o.text("result", "listed");
-            o.json("total_count", total_count);
-            registries_section(&mut o, title, configurations, terminal);
-            if *count > configurations.len() {
-                let note = format!(
-                    "\n{} more not shown here; every configuration is in the `registries` output (`--json`)\n",
-                    count - configurations.len()
-                );
-                o.summary(&note);
-                if let Some(t) = &mut o.table {
-                    t.notes.push(note.trim().to_string());
-                }
-            }
-            o.values.insert(
-                "registries",
-                OutputValue::JsonList(std::rc::Rc::clone(registries)),
-            );
-        }
+        }) => listed(
+            &mut o,
+            (org, *total_count, *count),
+            registries,
+            configurations,
+            terminal,
+        ),
         Some(Answer::Fetched {
             org,
             name,
@@ -420,4 +407,32 @@ fn drift_rows(d: &Drift) -> Vec<Vec<String>> {
             })
             .collect(),
     }
+}
+
+/// `list`: the count, every configuration's JSON as it came, the first ones as rows.
+fn listed(
+    o: &mut Outputs,
+    (org, total_count, count): (&Org, u64, usize),
+    registries: &std::rc::Rc<Vec<Box<serde_json::value::RawValue>>>,
+    configurations: &[Configuration],
+    terminal: bool,
+) {
+    let title = format!("Private registries of {org} ({count} of {total_count})");
+    o.text("result", "listed");
+    o.json("total_count", &total_count);
+    registries_section(o, title, configurations, terminal);
+    if count > configurations.len() {
+        let note = format!(
+            "\n{} more not shown here; every configuration is in the `registries` output (`--json`)\n",
+            count - configurations.len()
+        );
+        o.summary(&note);
+        if let Some(t) = &mut o.table {
+            t.notes.push(note.trim().to_string());
+        }
+    }
+    o.values.insert(
+        "registries",
+        OutputValue::JsonList(std::rc::Rc::clone(registries)),
+    );
 }
