@@ -809,6 +809,7 @@ def main():
     results = []  # one dict per run
     callgrind = {}
     floors = {}  # latency -> seconds for 22 requests from a raw socket client
+    one = {}  # latency -> seconds for 1 request from a new connection (handshake included)
     try:
         # untimed warm-up: the page cache holds every implementation's files afterwards
         mock.reset(10, 0)
@@ -819,7 +820,9 @@ def main():
 
         for lat in latencies:
             floors[lat] = calibrate(mock, lat)
-            log(f"[floor] {lat:>4g} ms: 22 requests from a raw socket client: {floors[lat] * 1000:.1f} ms")
+            one[lat] = calibrate(mock, lat, n=1)
+            log(f"[floor] {lat:>4g} ms: from a raw socket client, 22 requests {floors[lat] * 1000:.1f} ms, "
+                f"1 request (connection and TLS handshake included) {one[lat] * 1000:.1f} ms")
             for scenario in scenarios:
                 if scenario == "sync-rotate":
                     continue  # measured right after each sync-create run
@@ -841,11 +844,12 @@ def main():
     finally:
         mock.stop()
 
-    report, summary_ok = render(results, impls, skipped, latencies, scenarios, args, started, callgrind, floors)
+    report, summary_ok = render(results, impls, skipped, latencies, scenarios, args, started, callgrind,
+                                floors, one)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     with open(os.path.join(args.out, f"bench-{stamp}.json"), "w") as f:
         json.dump({"machine": machine(), "started": started.isoformat(), "argv": sys.argv, "runs": results,
-                   "callgrind": callgrind, "floor_22_requests_s": floors}, f, indent=1)
+                   "callgrind": callgrind, "floor_22_requests_s": floors, "floor_1_request_s": one}, f, indent=1)
     with open(os.path.join(args.out, f"bench-{stamp}.md"), "w") as f:
         f.write(report)
     with open(os.path.join(args.out, "latest.md"), "w") as f:
@@ -867,7 +871,19 @@ def med(xs):
     return statistics.median(xs) if xs else None
 
 
-def render(results, impls, skipped, latencies, scenarios, args, started, callgrind, floors):
+def floor_of(sc, lat, floors, one):
+    """A scenario's floor: its minimum requests on one connection from a raw-socket client (the
+    first with the connection and its handshake, the others a round trip each, as measured),
+    plus the pacing schedule where there is one."""
+    n = sum(BUDGET[sc][0].values())
+    t1, t22 = one.get(lat), floors.get(lat)
+    if t1 is None or t22 is None:
+        return n, None
+    rtt = max(0.0, (t22 - t1) / 21)
+    return n, t1 + (n - 1) * rtt + pacing_schedule(sc)
+
+
+def render(results, impls, skipped, latencies, scenarios, args, started, callgrind, floors, one):
     m = machine()
     lines = []
     w = lines.append
@@ -955,25 +971,49 @@ def render(results, impls, skipped, latencies, scenarios, args, started, callgri
     if floors and "ours" in impls:
         w("## The floor, and our distance to it")
         w("")
-        w("The floor of a scenario: its minimum requests × the round trip measured from a raw-socket "
-          "client (22 requests / 22), plus the pacing schedule where there is one (sync-paced: "
+        w("The floor of a scenario: its minimum requests from a raw-socket client on one connection "
+          "(the first request with the connection and its TLS handshake, as measured; each other one "
+          "round trip, (t22 − t1) / 21), plus the pacing schedule where there is one (sync-paced: "
           f"{PACED_WRITES} writes, the first {BURST} at once, then {SPACING:g} s apart).")
         w("")
         w("| latency | scenario | min requests | floor ms | ours ms | ours / floor | " + " | ".join(f"{a} / floor" for a in alts) + " |")
         w("|---|---|---:|---:|---:|---:|" + "---:|" * len(alts))
         for lat in latencies:
-            per = floors.get(lat, 0) / 22
             for sc in scenarios:
-                n = sum(BUDGET[sc][0].values())
-                floor = n * per + pacing_schedule(sc)
+                n, floor = floor_of(sc, lat, floors, one)
                 o = mw(lat, sc, "ours")
                 vals = []
                 for a in alts:
                     x = mw(lat, sc, a)
                     vals.append(f"{x / floor:.2f}" if x and floor else "n/a")
                 w(f"| {lat:g} ms | {sc} | {n} | {floor * 1000:.1f} | {o * 1000:.1f} | {o / floor:.2f} | "
-                  if o and floor else f"| {lat:g} ms | {sc} | {n} | {floor * 1000:.1f} | n/a | n/a | ")
+                  if o and floor else f"| {lat:g} ms | {sc} | {n} | {(floor or 0) * 1000:.1f} | n/a | n/a | ")
                 lines[-1] += " | ".join(vals) + " |"
+        w("")
+        w("## Targets (issue 11), at 20 ms")
+        w("")
+        for sc in scenarios:
+            if 20 not in latencies:
+                break
+            n, floor = floor_of(sc, 20, floors, one)
+            o = mw(20, sc, "ours")
+            if not o or not floor:
+                w(f"- {sc}: not measured")
+                continue
+            peers = []
+            for a in alts:
+                rs = [r for r in results if r["latency_ms"] == 20 and r["scenario"] == sc and r["impl"] == a]
+                x = mw(20, sc, a)
+                if not rs:
+                    peers.append(f"{a} cannot run it")
+                elif x is None:
+                    peers.append(f"{a} failed every run")
+                else:
+                    peers.append(f"{a} {x / o:.1f}× ours")
+            ahead = all(not p.endswith("ours") or float(p.split()[1][:-1]) > 1 for p in peers)
+            w(f"- {sc}: ours {o * 1000:.1f} ms, floor {floor * 1000:.1f} ms: {o / floor:.3f}× "
+              f"→ within 10 %: **{'met' if o <= floor * 1.10 else 'MISSED'}**; peers: "
+              f"{', '.join(peers) or 'none'} → ahead: **{'met' if ahead else 'MISSED'}**")
         w("")
 
     w("## Request budget")

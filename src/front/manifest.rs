@@ -489,33 +489,55 @@ fn secret_from_env(var: &str, env: &Env) -> Result<String, String> {
 }
 
 /// Two entries may not aim at the same configuration: the same name, or the same registry type
-/// and URL when one of them has no name to tell it apart.
+/// and URL when one of them has no name to tell it apart. Linear: each entry is checked against
+/// the first earlier one with its name, and with its type and URL.
 fn check_duplicates(entries: &[Entry], errors: &mut Vec<String>) {
+    use std::collections::HashMap;
+    let mut names: HashMap<String, usize> = HashMap::new();
+    // Per type and URL: the first entry, and the first one without a name.
+    let mut keys: HashMap<(crate::model::RegistryType, String), (usize, Option<usize>)> =
+        HashMap::new();
     for (i, a) in entries.iter().enumerate() {
-        for b in &entries[..i] {
-            let same_name = match (&a.name, &b.name) {
-                (Some(x), Some(y)) => x.as_str().eq_ignore_ascii_case(y.as_str()),
-                _ => false,
-            };
-            if same_name {
-                errors.push(format!(
-                    "{}: `name`: {} is also the name of {}; list each configuration once",
-                    a.label(),
-                    a.name.as_ref().map_or("", ConfigName::as_str),
-                    b.label()
-                ));
-                continue;
+        if let Some(name) = &a.name {
+            match names.get(&name.as_str().to_ascii_uppercase()) {
+                Some(&j) => {
+                    errors.push(format!(
+                        "{}: `name`: {} is also the name of {}; list each configuration once",
+                        a.label(),
+                        name.as_str(),
+                        entries[j].label()
+                    ));
+                    continue;
+                }
+                None => {
+                    names.insert(name.as_str().to_ascii_uppercase(), i);
+                }
             }
-            let one_unnamed = a.name.is_none() || b.name.is_none();
-            if let (true, Some(ka), Some(kb)) =
-                (one_unnamed, a.spec.match_key(), b.spec.match_key())
-                && ka == kb
-            {
-                errors.push(format!(
-                    "{}: `url`: same registry_type and url as {}, and one of them has no name to tell them apart; list each configuration once (or give both a name)",
-                    a.label(),
-                    b.label()
-                ));
+        }
+        let Some(key) = a.spec.match_key() else {
+            continue;
+        };
+        let unnamed = a.name.is_none();
+        match keys.get_mut(&key) {
+            Some((first, first_unnamed)) => {
+                let clash = if unnamed {
+                    Some(*first)
+                } else {
+                    *first_unnamed
+                };
+                if let Some(j) = clash {
+                    errors.push(format!(
+                        "{}: `url`: same registry_type and url as {}, and one of them has no name to tell them apart; list each configuration once (or give both a name)",
+                        a.label(),
+                        entries[j].label()
+                    ));
+                }
+                if unnamed && first_unnamed.is_none() {
+                    *first_unnamed = Some(i);
+                }
+            }
+            None => {
+                keys.insert(key, (i, unnamed.then_some(i)));
             }
         }
     }
