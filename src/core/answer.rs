@@ -60,8 +60,9 @@ fn failure_context(step: &Step) -> String {
     }
 }
 
-/// create, update, set and delete: one step, and the configuration afterwards (an update is
-/// read back, as GitHub's PATCH answers without a body).
+/// create, update, set and delete: one step, and the configuration afterwards (a plain update
+/// is read back, as GitHub's PATCH answers without a body; `set` merges what it sent into what
+/// it listed).
 pub fn single(ctx: &Ctx, mut plan: Plan, dry_run: bool) -> Run {
     let Some(mut step) = plan.steps.pop() else {
         return Run::failed(anyhow::anyhow!("internal: an empty plan"));
@@ -90,7 +91,13 @@ pub fn single(ctx: &Ctx, mut plan: Plan, dry_run: bool) -> Run {
         }
         (Action::Update, _) => {
             answer.result = "updated";
-            if let Some(name) = &step.target {
+            // `set` listed the configuration: the listing with what was sent is the state
+            // afterwards, without a read-back. A plain `update` reads it back.
+            let listed = step.current.and_then(|i| plan.listing.get(i)).cloned();
+            if let Some(mut current) = listed {
+                current.merge(&step.body);
+                answer.registry = Some(current);
+            } else if let Some(name) = &step.target {
                 let read = ctx
                     .client
                     .get(ctx.org, name)

@@ -170,7 +170,11 @@ pub fn set(ctx: &Ctx, name: Option<&ConfigName>, spec: &RegistrySpec) -> Result<
         .collect();
     let step = match matches.as_slice() {
         [] => set_create(ctx, name, spec)?,
-        [one] => set_update(ctx, &listing[*one], spec)?,
+        [one] => {
+            let mut step = set_update(ctx, &listing[*one], spec)?;
+            step.current = Some(*one);
+            step
+        }
         several => {
             let names: Vec<&str> = several.iter().map(|i| listing[*i].name.as_str()).collect();
             bail!(
