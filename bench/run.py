@@ -938,7 +938,7 @@ def render(results, impls, skipped, latencies, scenarios, args, started, callgri
         w("- Floor (22 sequential requests on one connection from a raw-socket client, the best any client "
           "can do against this mock here): " + ", ".join(f"{v * 1000:.1f} ms at {k:g} ms" for k, v in floors.items()))
     w("")
-    w("| latency | scenario | implementation | median wall ms | min ms | requests (mock) | TCP conns{' = TLS handshakes' if args.tls else ''} | peak RSS MiB (median / max) | CPU ms | mock work ms | other work ms | ok runs | budget |")
+    w(f"| latency | scenario | implementation | median wall ms | min ms | requests (mock) | TCP conns{' = TLS handshakes' if args.tls else ''} | peak RSS MiB (median / max) | CPU ms | mock work ms | other work ms | ok runs | budget |")
     w("|---|---|---|---:|---:|---|---:|---|---:|---:|---:|---|---|")
     cells = {}
     all_ok = True
