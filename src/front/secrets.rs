@@ -29,21 +29,22 @@ impl Secrets {
     /// A JSON object of name → string value (what `toJSON(secrets)` gives); the error names
     /// `origin` and never quotes the text.
     pub fn from_json(text: &str, origin: &str) -> Result<Self, String> {
-        let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(text).map_err(|e| {
-            format!(
-                "{origin}: not a JSON object of secret names to values (line {}, column {}); pass ${{{{ toJSON(secrets) }}}}",
-                e.line(),
-                e.column()
-            )
-        })?;
+        let map: BTreeMap<String, Box<serde_json::value::RawValue>> = serde_json::from_str(text)
+            .map_err(|e| {
+                format!(
+                    "{origin}: not a JSON object of secret names to values (line {}, column {}); pass ${{{{ toJSON(secrets) }}}}",
+                    e.line(),
+                    e.column()
+                )
+            })?;
         let mut given = BTreeMap::new();
         let mut not_text = Vec::new();
-        for (name, value) in map {
-            match value {
-                serde_json::Value::String(s) => {
-                    given.insert(name, Secret::new(s));
+        for (name, raw) in map {
+            match serde_json::from_str::<String>(raw.get()) {
+                Ok(value) => {
+                    given.insert(name, Secret::new(value));
                 }
-                _ => not_text.push(name),
+                Err(_) => not_text.push(name),
             }
         }
         if !not_text.is_empty() {
