@@ -58,7 +58,7 @@ impl fmt::Display for Error {
             Error::Cancelled { message, .. } => f.write_str(message),
             Error::Drifted(n) => write!(
                 f,
-                "drift: {n} configuration(s) differ from the manifest; see the drift output and the step summary"
+                "drift: {n} configuration(s) differ from the manifest; the drift output (and a workflow's step summary) lists them"
             ),
         }
     }
