@@ -270,6 +270,31 @@ fn bad_registries_as_code_fail_before_any_request_naming_file_label_and_key() {
         assert!(server.lines().is_empty(), "{what}: {:?}", server.lines());
         assert!(!out.stdout.contains("npm-s3cr3t-token\n::error"), "{what}");
     }
+    // Inputs an operation does not use are refused, not ignored.
+    let server = FaultServer::start();
+    let out = Action::new(server.url())
+        .input("operation", "list")
+        .input("secrets", "{}")
+        .input("overlay", "\"*\": {visibility: all}")
+        .input("registries_file", "x.yml")
+        .run();
+    assert_eq!(out.status.code(), Some(2), "{}", out.dump());
+    out.assert_mentions(&[
+        "input `secrets`: only used by operations sync and diff",
+        "input `overlay`: only used by operations sync and diff",
+        "input `registries_file`: only used by operations sync and diff",
+    ]);
+    let out = Action::new(server.url())
+        .input("operation", "sync")
+        .input(
+            "registries",
+            "- registry_type: npm_registry\n  url: https://a.example.com\n  visibility: all\n",
+        )
+        .input("overlay", "\"*\": {visibility: all}")
+        .run();
+    assert_eq!(out.status.code(), Some(2), "{}", out.dump());
+    out.assert_mentions(&["input `overlay`: only for a dependabot.yml"]);
+    assert!(server.lines().is_empty());
     // A path outside the workspace, and an org that is not one.
     let server = FaultServer::start();
     let out = run(&server, Front::Action, "sync")

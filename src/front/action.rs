@@ -333,6 +333,20 @@ fn command(
             .collect(),
     );
     let registries = registries(raw, env, operation);
+    if !operation.reads_manifest() {
+        for (given, key) in [
+            (raw.secrets.is_some(), "secrets"),
+            (raw.overlay.is_some(), "overlay"),
+            (raw.registries_file.is_some(), "registries_file"),
+        ] {
+            if given {
+                errors.push(format!(
+                    "{}: only used by operations sync and diff",
+                    input(key)
+                ));
+            }
+        }
+    }
     let paging = match (&raw.page, &raw.per_page) {
         (Some(_), _) => Some("page"),
         (None, Some(_)) => Some("per_page"),
@@ -364,6 +378,10 @@ fn registries(
     env: &Env,
     operation: Operation,
 ) -> Option<Result<Vec<Entry>, Vec<String>>> {
+    if !operation.reads_manifest() {
+        // Reported by the operation's rules (`registries`) and `request` (`registries_file`).
+        return raw.registries.as_ref().map(|_| Ok(Vec::new()));
+    }
     let (text, origin) = match (&raw.registries, &raw.registries_file) {
         (None, None) => return None,
         (Some(_), Some(_)) => {
@@ -379,9 +397,6 @@ fn registries(
             Err(e) => return Some(Err(vec![format!("{}: {e}", input("registries_file"))])),
         },
     };
-    if !operation.reads_manifest() {
-        return Some(Ok(Vec::new()));
-    }
     let secrets = match raw.secrets.as_deref() {
         Some(json) => match Secrets::from_json(json, &input("secrets")) {
             Ok(s) => s,

@@ -148,6 +148,11 @@ pub fn parse_source(src: &Source) -> Result<Vec<Entry>, Vec<String>> {
     if let Some(map) = dependabot::registries(&doc) {
         return from_dependabot(map, src);
     }
+    if src.overlay.is_some() {
+        return Err(vec![format!(
+            "input `overlay`: only for a dependabot.yml; {origin} is a list of entries, which take visibility and repositories themselves"
+        )]);
+    }
     let items = match doc {
         Yaml::Sequence(items) => items,
         Yaml::Null => {
