@@ -10,7 +10,6 @@ use serde_json::{Value, json};
 use support::faults::FaultServer;
 use support::{Action, Front, Outcome, openapi};
 
-const LIST: &str = "/orgs/acme/private-registries";
 const DEPENDABOT: &str = include_str!("fixtures/dependabot.yml");
 
 /// The secrets the fixture references, with their values.
@@ -326,7 +325,6 @@ fn a_list_manifest_resolves_secret_references_too() {
             .unseal(bodies[0]["encrypted_value"].as_str().unwrap()),
         "npm-s3cr3t-token"
     );
-    let _ = LIST;
 }
 
 #[test]
