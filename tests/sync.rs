@@ -764,3 +764,64 @@ fn repository_names_are_resolved_by_listing_when_that_is_cheaper() {
         }
     }
 }
+
+/// The request counts of the benchmark's scale scenarios (bench/run.py), asserted here where
+/// they are deterministic: `sync-200` (a dry run of 200 creates, 50 selecting 40 distinct
+/// repositories of an org of 250) lists once and reads 2 pages of repositories; `plan-200` (a
+/// manifest the org already matches) reads its 2 list pages and writes nothing.
+#[test]
+fn scale_scenarios_make_the_minimum_of_requests() {
+    use support::faults::FaultServer;
+    let server = FaultServer::start();
+    for i in 0..250 {
+        server.repo(&format!("repo{i:03}"), 5000 + i as u64);
+    }
+    let manifest: String = (1..=200)
+        .map(|i| {
+            let selected = if i <= 50 {
+                format!(
+                    "  visibility: selected\n  selected_repositories: [repo{:03}]\n",
+                    (i * 7) % 40 * 5
+                )
+            } else {
+                "  visibility: private\n".to_string()
+            };
+            format!(
+                "- registry_type: npm_registry\n  url: https://big{i}.example.com/npm/\n{selected}  secret_env: NPM_TOKEN\n"
+            )
+        })
+        .collect();
+    let out = Action::new(server.url())
+        .input("operation", "sync")
+        .input("dry_run", "true")
+        .input("registries", &manifest)
+        .env("NPM_TOKEN", "s3cr3t-value")
+        .run();
+    out.assert_success();
+    assert_eq!(out.output("result"), "planned");
+    assert_eq!(
+        server.lines(),
+        [
+            "GET /orgs/acme/private-registries",
+            "GET /orgs/acme/repos",
+            "GET /orgs/acme/repos"
+        ]
+    );
+
+    let server = FaultServer::start();
+    let mut entries = String::new();
+    for i in 0..200 {
+        let url = format!("https://pkg{i}.example.com/");
+        server.seed(config(&format!("NPM_{i}"), "npm_registry", &url));
+        entries.push_str(&format!(
+            "- name: NPM_{i}\n  registry_type: npm_registry\n  url: {url}\n  visibility: private\n"
+        ));
+    }
+    let out = Action::new(server.url())
+        .input("operation", "sync")
+        .input("registries", &entries)
+        .run();
+    out.assert_success();
+    assert_eq!(out.output("result"), "unchanged");
+    assert_eq!(server.lines(), vec!["GET /orgs/acme/private-registries"; 2]);
+}
