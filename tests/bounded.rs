@@ -149,11 +149,7 @@ fn a_repeated_page_stops_a_sync_before_any_write() {
         .run();
     out.assert_failure();
     out.assert_mentions(&["page 2 repeats `NPM_50`"]);
-    let writes: Vec<String> = server
-        .lines()
-        .into_iter()
-        .filter(|l| !l.starts_with("GET "))
-        .collect();
+    let writes = server.writes();
     assert!(writes.is_empty(), "{writes:?}");
 }
 

@@ -187,11 +187,7 @@ fn a_plan_past_the_hourly_limit_is_refused_before_any_write() {
         "the plan needs 501 writes, and GitHub allows 500 content-creating requests an hour",
         "split the manifest",
     ]);
-    let writes: Vec<String> = server
-        .lines()
-        .into_iter()
-        .filter(|l| !l.starts_with("GET "))
-        .collect();
+    let writes = server.writes();
     assert!(writes.is_empty(), "{writes:?}");
     // The plan is still shown.
     let changes: Value = out.json("changes");

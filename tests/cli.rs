@@ -47,6 +47,8 @@ fn help_of_every_command_has_an_example_and_completions_and_man_are_generated() 
         "set",
         "delete",
         "sync",
+        "diff",
+        "export",
         "completions",
         "man",
     ] {

@@ -126,7 +126,7 @@ fn diff_is_a_drift_gate_exit_0_in_sync_and_3_on_drift() {
     for front in [Front::Action, Front::Cli] {
         let server = FaultServer::start();
         run(&server, front, "sync").run().assert_success();
-        let writes = server.lines().len();
+        let written = server.writes();
         let same = run(&server, front, "diff").run();
         same.assert_success();
         assert_eq!(same.output("result"), "in_sync", "{}", same.dump());
@@ -158,12 +158,7 @@ fn diff_is_a_drift_gate_exit_0_in_sync_and_3_on_drift() {
         );
         out.assert_mentions(&["drift: 3 configuration(s) differ from the manifest"]);
         // Nothing was written by either diff.
-        let after: Vec<String> = server.lines()[writes..]
-            .iter()
-            .filter(|l| !l.starts_with("GET "))
-            .cloned()
-            .collect();
-        assert!(after.is_empty(), "{after:?}");
+        assert_eq!(server.writes(), written);
         if front == Front::Action {
             assert!(out.summary.contains("| changed |"), "{}", out.summary);
         }
@@ -417,4 +412,28 @@ fn export_names_repositories_and_says_where_github_does_not_report_them() {
         2,
         "the org's repositories are listed once per export"
     );
+}
+
+#[test]
+fn export_of_several_orgs_gives_each_manifest_in_orgs() {
+    let server = FaultServer::start();
+    server.add_org("beta");
+    run(&server, Front::Action, "sync")
+        .input("org", "acme,beta")
+        .run()
+        .assert_success();
+    let out = Action::new(server.url())
+        .input("operation", "export")
+        .input("org", "acme\nbeta")
+        .run();
+    out.assert_success();
+    let orgs = out.json("orgs");
+    for org in ["acme", "beta"] {
+        let manifest = orgs[org]["manifest"].as_str().unwrap_or_default();
+        assert!(
+            manifest.contains(&format!("The private registries of {org}"))
+                && manifest.contains("${{ secrets.NPM_REGISTRY"),
+            "{org}: {orgs}"
+        );
+    }
 }

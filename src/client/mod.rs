@@ -227,13 +227,18 @@ impl Client {
 
     /// A GET whose success body is decoded as `T`.
     fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str, hint_404: &str) -> Result<T> {
+        let response = self.get_response(path, hint_404)?;
+        decode("GET", path, &response)
+    }
+
+    /// A GET, retried per the policy; the whole response (body size, `Link`) for the caller.
+    fn get_response(&self, path: &str, hint_404: &str) -> Result<Response> {
         let call = Call {
             method: "GET",
             path,
             hint_404,
         };
-        let response = self.call(&call, None)?;
-        decode("GET", path, &response)
+        self.call(&call, None)
     }
 
     fn org_hint(org: &Org) -> String {
@@ -262,13 +267,7 @@ impl Client {
     /// A page, and the size of its body in bytes.
     fn list_page_sized(&self, org: &Org, per_page: u32, page: u32) -> Result<(Page, usize)> {
         let path = format!("{}?per_page={per_page}&page={page}", registries_path(org));
-        let hint = Self::org_hint(org);
-        let call = Call {
-            method: "GET",
-            path: &path,
-            hint_404: &hint,
-        };
-        let response = self.call(&call, None)?;
+        let response = self.get_response(&path, &Self::org_hint(org))?;
         let p: Page = decode("GET", &path, &response)?;
         for c in &p.configurations {
             fits("GET", &path, c)?;
@@ -378,13 +377,7 @@ impl Client {
         page: u32,
     ) -> Result<(Vec<Repository>, Option<u32>)> {
         let path = format!("/orgs/{org}/repos?per_page={PER_PAGE}&page={page}");
-        let hint = Self::org_hint(org);
-        let call = Call {
-            method: "GET",
-            path: &path,
-            hint_404: &hint,
-        };
-        let response = self.call(&call, None)?;
+        let response = self.get_response(&path, &Self::org_hint(org))?;
         let repos = decode("GET", &path, &response)?;
         Ok((repos, response.last_page))
     }
@@ -393,8 +386,7 @@ impl Client {
     pub fn org_repositories(&self, org: &Org) -> Result<std::collections::BTreeMap<u64, String>> {
         let mut all = std::collections::BTreeMap::new();
         for page in 1..=MAX_PAGES {
-            let path = format!("/orgs/{org}/repos?per_page={PER_PAGE}&page={page}");
-            let repos: Vec<Repository> = self.get_json(&path, &Self::org_hint(org))?;
+            let (repos, _) = self.org_repositories_page(org, page)?;
             let got = repos.len();
             all.extend(repos.into_iter().map(|r| (r.id, r.name)));
             if got < PER_PAGE as usize {

@@ -89,8 +89,6 @@ pub enum Answer {
     Listed {
         org: Org,
         total_count: u64,
-        /// How many configurations were listed.
-        count: usize,
         /// Each configuration's JSON, as it is to be output (no contiguous copy of them all).
         registries: std::rc::Rc<Vec<Box<serde_json::value::RawValue>>>,
         configurations: Vec<Configuration>,
@@ -280,11 +278,9 @@ pub const LISTED_ROWS: usize = 1_000;
 fn list(ctx: &Ctx, per_page: u32, page: Option<u32>) -> anyhow::Result<Answer> {
     let mut json = Vec::new();
     let mut kept = Vec::new();
-    let mut count = 0;
     let mut add = |configs: Vec<Configuration>| -> anyhow::Result<()> {
         for c in configs {
             json.push(serde_json::value::to_raw_value(&c)?);
-            count += 1;
             if kept.len() < LISTED_ROWS {
                 kept.push(c);
             }
@@ -302,7 +298,6 @@ fn list(ctx: &Ctx, per_page: u32, page: Option<u32>) -> anyhow::Result<Answer> {
     Ok(Answer::Listed {
         org: ctx.org.clone(),
         total_count,
-        count,
         registries: std::rc::Rc::new(json),
         configurations: kept,
     })

@@ -1,5 +1,5 @@
 //! The report of a run over several organizations: output `orgs`, a JSON object keyed by org
-//! with each org's `result`, `changes`, `registries` (and `drift`, `error`), one summary
+//! with each org's `result`, `changes`, `registries` (and `drift`, `manifest`, `error`), one summary
 //! section per org, and `result` for the whole run (`failed` when any org failed, else the
 //! orgs' common result, or `mixed`).
 
@@ -11,7 +11,15 @@ use super::{OutputValue, Outputs};
 use crate::core::OrgRun;
 
 /// The outputs an org's entry in `orgs` carries, when the org has them.
-const PER_ORG: &[&str] = &["result", "changes", "registries", "drift", "total_count"];
+const PER_ORG: &[&str] = &[
+    "result",
+    "changes",
+    "registries",
+    "drift",
+    "total_count",
+    "manifest",
+    "overlay",
+];
 
 pub fn render_orgs(runs: &[OrgRun], terminal: bool) -> Outputs {
     let mut o = Outputs::default();

@@ -34,12 +34,11 @@ pub fn render(answer: Option<&Answer>, failed: bool, terminal: bool) -> Outputs 
         Some(Answer::Listed {
             org,
             total_count,
-            count,
             registries,
             configurations,
         }) => listed(
             &mut o,
-            (org, *total_count, *count),
+            (org, *total_count, registries.len()),
             registries,
             configurations,
             terminal,

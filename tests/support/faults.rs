@@ -212,6 +212,14 @@ impl FaultServer {
     }
 
     /// The configurations the store holds now.
+    /// The requests that write (anything but GET), as `METHOD /path`.
+    pub fn writes(&self) -> Vec<String> {
+        self.lines()
+            .into_iter()
+            .filter(|l| !l.starts_with("GET "))
+            .collect()
+    }
+
     /// Serves another org too, empty at first.
     pub fn add_org(&self, org: &str) {
         self.state().others.insert(org.to_string(), Vec::new());
@@ -479,6 +487,12 @@ fn not_found() -> Answer {
     )
 }
 
+/// `per_page` (GitHub's default 30) and `page` (from 1) of a query.
+fn paging(query: &BTreeMap<&str, &str>) -> (usize, usize) {
+    let get = |k: &str| query.get(k).and_then(|v| v.parse().ok());
+    (get("per_page").unwrap_or(30), get("page").unwrap_or(1))
+}
+
 /// What GitHub would answer, applied to the store of the org the path names.
 fn store(state: &mut State, keys: &Keys, request: &Request) -> Answer {
     let org = request
@@ -512,11 +526,7 @@ fn store_in(state: &mut State, keys: &Keys, request: &Request, org: &str) -> Ans
     match (request.method.as_str(), path) {
         ("GET", p) if p == format!("{base}/public-key") => answer(200, Some(keys.json())),
         ("GET", p) if p == base => {
-            let per_page: usize = query
-                .get("per_page")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(30);
-            let page: usize = query.get("page").and_then(|v| v.parse().ok()).unwrap_or(1);
+            let (per_page, page) = paging(&query);
             let items: Vec<Value> = state
                 .configs
                 .iter()
@@ -594,11 +604,7 @@ fn store_in(state: &mut State, keys: &Keys, request: &Request, org: &str) -> Ans
             }
         }
         ("GET", p) if p == format!("/orgs/{org}/repos") => {
-            let per_page: usize = query
-                .get("per_page")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(30);
-            let page: usize = query.get("page").and_then(|v| v.parse().ok()).unwrap_or(1);
+            let (per_page, page) = paging(&query);
             let repos: Vec<Value> = state
                 .repos
                 .iter()

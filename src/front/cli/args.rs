@@ -7,7 +7,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const EXIT_CODES: &str = "\
 Exit status: 0 done, 1 failed (the error says what was and was not applied),
-2 invalid input (nothing was sent to GitHub).
+2 invalid input (nothing was sent to GitHub), 3 drift (diff), 130/143 cancelled by
+Ctrl-C/SIGTERM (no new write is started; the report says what was applied).
 
 Token: GH_TOKEN or GITHUB_TOKEN (GH_ENTERPRISE_TOKEN for a GHES host), else `gh auth token`.
 It needs admin:org (classic) or the organization permission \"Private registries\".
