@@ -250,9 +250,14 @@ fn set_update(ctx: &Ctx, current: &Configuration, spec: &RegistrySpec) -> Result
 fn matches_spec(config: &Configuration, name: Option<&ConfigName>, spec: &RegistrySpec) -> bool {
     match name {
         Some(name) => config.name.eq_ignore_ascii_case(name.as_str()),
-        None => match (spec.match_key(), &config.registry_type, &config.url) {
-            (Some((t, url)), Some(ct), Some(cu)) => {
-                t.as_str() == ct && crate::model::types::normalize_url(cu) == url
+        None => match (
+            spec.registry_type,
+            &spec.url,
+            &config.registry_type,
+            &config.url,
+        ) {
+            (Some(t), Some(url), Some(ct), Some(cu)) => {
+                t.as_str() == ct && crate::model::types::same_url(cu, url.as_str())
             }
             _ => false,
         },

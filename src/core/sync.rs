@@ -124,6 +124,15 @@ fn renamed(
     ))
 }
 
+/// An entry's label for messages, written only when one is.
+struct Lazy<'a>(&'a Entry);
+
+impl std::fmt::Display for Lazy<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.label())
+    }
+}
+
 /// Plans one entry against the configuration it matched (if any).
 fn plan_entry(ctx: &Ctx, entry: &Entry, current: Option<(usize, &Configuration)>) -> Step {
     let planned = match current {
@@ -158,7 +167,7 @@ fn planned_view(entry: &Entry) -> Configuration {
 }
 
 fn plan_create(ctx: &Ctx, entry: &Entry) -> Result<Step, String> {
-    let label = entry.label();
+    let label = Lazy(entry);
     let spec = &entry.spec;
     let problems = spec.creation_problems(&|k: &str| format!("`{k}`"));
     if !problems.is_empty() {
@@ -178,7 +187,7 @@ fn plan_create(ctx: &Ctx, entry: &Entry) -> Result<Step, String> {
 }
 
 fn plan_update(ctx: &Ctx, entry: &Entry, current: &Configuration) -> Result<Step, String> {
-    let label = entry.label();
+    let label = Lazy(entry);
     let name = &current.name;
     match entry.spec.refusal(current) {
         Some(Refusal::AuthTypeChange {

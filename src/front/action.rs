@@ -11,6 +11,7 @@ use zeroize::Zeroize;
 
 use super::env::Env;
 use super::manifest;
+use super::mask;
 use super::secrets::Secrets;
 use super::shared::{self, Given, closest};
 use crate::client::Connection;
@@ -131,14 +132,14 @@ pub fn values_to_mask(env: &Env) -> Vec<Secret> {
         .map(|v| Secret::new(v.to_string()))
         .collect();
     if let Some(text) = env.get("INPUT_REGISTRIES") {
-        values.extend(manifest::secrets_to_mask(text, env));
+        values.extend(mask::secrets_to_mask(text, env));
     }
     if let Some(Ok(path)) = env
         .get("INPUT_REGISTRIES_FILE")
         .map(|p| shared::in_workspace(p, env.path("GITHUB_WORKSPACE").as_deref()))
         && let Ok(text) = std::fs::read_to_string(path)
     {
-        values.extend(manifest::secrets_to_mask(&text, env));
+        values.extend(mask::secrets_to_mask(&text, env));
     }
     if let Some(Ok(secrets)) = env
         .get("INPUT_SECRETS")

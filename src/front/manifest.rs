@@ -11,10 +11,11 @@ use serde_norway::Value as Yaml;
 
 use super::dependabot;
 use super::env::Env;
-use super::secrets::{Secrets, reference, references_in};
+use super::mask::DEPENDABOT_SECRET_KEYS;
+use super::secrets::{Secrets, reference};
 use super::shared::{edit_distance, env_var_name};
 use crate::model::spec::{RawSpec, SPEC_KEYS, describe};
-use crate::model::{ConfigName, Entry, OidcField, RegistrySpec, Secret};
+use crate::model::{ConfigName, Entry, OidcField, RegistrySpec};
 
 /// The keys an entry takes besides the OIDC fields, in their canonical (API) spelling: the
 /// registry keys of the single inputs, plus `name` and `secret_env`.
@@ -27,10 +28,6 @@ fn keys() -> impl Iterator<Item = &'static str> + Clone {
 
 /// Keys whose value may be a list.
 const LIST_KEYS: &[&str] = &["selected_repository_ids", "selected_repositories"];
-
-/// `dependabot.yml` keys that hold a secret there (as `${{ secrets.X }}`); here that is
-/// `secret_env`. Their values are masked like secrets.
-const DEPENDABOT_SECRET_KEYS: &[&str] = &["password", "token", "key", "auth_key"];
 
 /// The most entries one manifest may hold: as many as a listing reads (see the client).
 const MAX_ENTRIES: usize = 10_000;
@@ -285,6 +282,30 @@ fn key_text(key: &Yaml) -> Option<String> {
     }
 }
 
+/// How messages name an entry: its label, or its position with its url or name. Written only
+/// when a message needs it.
+struct Here<'a> {
+    index: usize,
+    map: &'a serde_norway::Mapping,
+    labelled: Option<&'a str>,
+}
+
+impl std::fmt::Display for Here<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(label) = self.labelled {
+            return f.write_str(label);
+        }
+        let url = self
+            .map
+            .iter()
+            .find(|(k, _)| key_text(k).is_some_and(|k| k.trim() == "url"))
+            .and_then(|(_, v)| v.as_str())
+            .map(str::trim);
+        let name = self.map.get("name").and_then(Yaml::as_str).map(str::trim);
+        f.write_str(&describe(self.index, url, name))
+    }
+}
+
 /// Canonical key → (key as written, value as text).
 type Given = BTreeMap<&'static str, (String, String)>;
 
@@ -304,15 +325,10 @@ fn parse_entry(
             }
         )]);
     };
-    let url_hint = map
-        .iter()
-        .find(|(k, _)| key_text(k).is_some_and(|k| k.trim() == "url"))
-        .and_then(|(_, v)| v.as_str())
-        .map(str::trim);
-    let name_hint = map.get("name").and_then(Yaml::as_str).map(str::trim);
-    let here = match labelled {
-        Some(label) => label.to_string(),
-        None => describe(index, url_hint, name_hint),
+    let here = Here {
+        index,
+        map,
+        labelled,
     };
 
     let mut errors = Vec::new();
@@ -360,7 +376,7 @@ fn parse_entry(
 }
 
 /// An entry without a name is matched by registry_type and url: both are needed.
-fn need_match_key(spec: &RegistrySpec, given: &Given, here: &str, errors: &mut Vec<String>) {
+fn need_match_key(spec: &RegistrySpec, given: &Given, here: &Here, errors: &mut Vec<String>) {
     if given.contains_key("name") || spec.match_key().is_some() {
         return;
     }
@@ -377,7 +393,7 @@ fn need_match_key(spec: &RegistrySpec, given: &Given, here: &str, errors: &mut V
 }
 
 /// Every key of an entry in its canonical spelling, with its value as text.
-fn read_keys(map: &serde_norway::Mapping, here: &str, errors: &mut Vec<String>) -> Given {
+fn read_keys(map: &serde_norway::Mapping, here: &Here, errors: &mut Vec<String>) -> Given {
     let mut given = Given::new();
     for (key, value) in map {
         let Some(written) = key_text(key) else {
@@ -439,7 +455,7 @@ fn value_text(canon: &str, value: &Yaml) -> Result<Option<String>, String> {
 /// gave it, for messages.
 fn read_secret(
     given: &Given,
-    here: &str,
+    here: &Here,
     src: &Source,
     raw: &mut RawSpec,
     errors: &mut Vec<String>,
@@ -555,86 +571,10 @@ fn check_duplicates(entries: &[Entry], errors: &mut Vec<String>) {
     }
 }
 
-/// Every value in the manifest that is or may be a secret, found leniently (even when the
-/// manifest is not valid), for `::add-mask::` before anything is printed: `secret` values, the
-/// values of dependabot.yml's secret keys, and the values of the `secret_env` variables.
-pub fn secrets_to_mask(text: &str, env: &Env) -> Vec<Secret> {
-    let mut found: Vec<String> = Vec::new();
-    let is_secret_key = |k: &str| {
-        let k = k.trim().replace('-', "_").to_ascii_lowercase();
-        k == "secret" || DEPENDABOT_SECRET_KEYS.contains(&k.as_str())
-    };
-    let is_env_key = |k: &str| {
-        k.trim()
-            .replace('-', "_")
-            .eq_ignore_ascii_case("secret_env")
-    };
-    if let Ok(Yaml::Sequence(items)) = load(text, "") {
-        for item in &items {
-            let Yaml::Mapping(map) = item else { continue };
-            for (k, v) in map {
-                let (Some(k), Some(v)) = (key_text(k), key_text(v)) else {
-                    continue;
-                };
-                if is_secret_key(&k) && !matches!(reference(&v), Ok(Some(_))) {
-                    found.push(v);
-                } else if is_env_key(&k)
-                    && let Some(value) = env.get(v.trim())
-                {
-                    found.push(value.to_string());
-                }
-            }
-        }
-    }
-    // Line by line too, for a manifest a secret made invalid: `secret: VALUE` as written,
-    // and without surrounding quotes.
-    for line in text.lines() {
-        let line = line.trim_start().trim_start_matches("- ").trim_start();
-        let line = line.trim_start_matches(['{', ',', ' ']);
-        let Some((key, value)) = line.split_once(':') else {
-            continue;
-        };
-        let key = key.trim().trim_matches(['"', '\'']);
-        let value = value.trim();
-        if value.is_empty() {
-            continue;
-        }
-        if is_secret_key(key) && !value.contains("${{") {
-            found.push(value.to_string());
-            let unquoted = value
-                .trim_end_matches([',', '}'])
-                .trim()
-                .trim_matches(['"', '\'']);
-            found.push(unquoted.to_string());
-        } else if is_env_key(key) {
-            let var = value
-                .trim_end_matches([',', '}'])
-                .trim()
-                .trim_matches(['"', '\'']);
-            if let Some(value) = env.get(var) {
-                found.push(value.to_string());
-            }
-        }
-    }
-    // `${{ secrets.NAME }}` references resolved from the environment.
-    for name in references_in(text) {
-        if let Some(value) = env.get(name) {
-            found.push(value.to_string());
-        }
-    }
-    let mut unique: Vec<String> = Vec::new();
-    for s in found {
-        if !s.trim().is_empty() && !unique.contains(&s) {
-            unique.push(s);
-        }
-    }
-    unique.into_iter().map(Secret::new).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{AuthType, RegistryType, Visibility};
+    use crate::model::{AuthType, RegistryType, Secret, Visibility};
 
     fn env() -> Env {
         Env::from_iter([("NPM_TOKEN", "npm-s3cr3t: #{|*}\nline2"), ("EMPTY", "")])
@@ -842,24 +782,11 @@ mod tests {
         for part in ["ab", "{cd", "*ef"] {
             assert!(!e.contains(part), "{part} in {e}");
         }
-        let masks: Vec<String> = secrets_to_mask(text, &env())
+        let masks: Vec<String> = super::super::mask::secrets_to_mask(text, &env())
             .iter()
             .map(|s| s.expose().to_string())
             .collect();
         assert!(masks.contains(&"ab: {cd|*ef".to_string()), "{masks:?}");
-    }
-
-    #[test]
-    fn masks_literals_dependabot_keys_and_env_values() {
-        let text = "- secret: \"lit1\"\n  url: https://a\n- password: lit2\n- secret_env: NPM_TOKEN\n- { secret: 'lit3', url: x }\n";
-        let masks: Vec<String> = secrets_to_mask(text, &env())
-            .iter()
-            .map(|s| s.expose().to_string())
-            .collect();
-        for want in ["lit1", "lit2", "lit3", "npm-s3cr3t: #{|*}\nline2"] {
-            assert!(masks.iter().any(|m| m == want), "{want} not in {masks:?}");
-        }
-        assert!(!masks.iter().any(|m| m == "https://a"), "{masks:?}");
     }
 
     #[test]

@@ -9,5 +9,6 @@ pub mod cli;
 pub mod dependabot;
 pub mod env;
 pub mod manifest;
+pub mod mask;
 pub mod secrets;
 pub mod shared;

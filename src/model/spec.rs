@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::answers::Configuration;
 use super::types::{
     AuthType, ConfigName, OidcField, RegistryType, RegistryUrl, RepoName, Secret, Visibility,
-    normalize_url, parse_bool, shorten, split_list,
+    parse_bool, same_url, shorten, split_list,
 };
 
 /// The keys a registry is described by (single inputs and manifest entries alike).
@@ -340,11 +340,7 @@ const FIELD_RULES: &[FieldRule] = &[
         name: "url",
         same: |f, c| {
             let want = f.url.as_deref()?;
-            Some(
-                c.url
-                    .as_deref()
-                    .is_some_and(|h| normalize_url(h) == normalize_url(want)),
-            )
+            Some(c.url.as_deref().is_some_and(|h| same_url(h, want)))
         },
         clear: |f| f.url = None,
     },
@@ -485,7 +481,11 @@ impl RegistrySpec {
     pub fn patch_for(&self, repository_ids: &[u64], current: &Configuration) -> Patch {
         let desired = self.fields(repository_ids);
         let mut fields = desired.changed(current);
-        let mut body = desired.only(&fields);
+        let mut body = if fields.is_empty() {
+            Fields::default()
+        } else {
+            desired.only(&fields)
+        };
         if body.selected_repository_ids.is_some() {
             // GitHub takes repository ids only together with visibility selected.
             body.visibility = Some(Visibility::Selected);

@@ -344,23 +344,50 @@ impl RegistryUrl {
     }
 }
 
-/// Normalises any URL string for matching; tolerant of what GitHub returns.
-pub fn normalize_url(url: &str) -> String {
+/// A URL's parts as compared: (scheme, host, path); no surrounding space or trailing slashes.
+/// `None` for a string without `://`.
+fn url_parts(url: &str) -> (Option<(&str, &str)>, &str) {
     let url = url.trim().trim_end_matches('/');
-    match url.split_once("://") {
-        Some((scheme, rest)) => {
-            let (host, path) = match rest.find(['/', '?', '#']) {
-                Some(i) => rest.split_at(i),
-                None => (rest, ""),
-            };
-            format!(
-                "{}://{}{}",
-                scheme.to_ascii_lowercase(),
-                host.to_ascii_lowercase(),
-                path
-            )
+    // Byte searches: every delimiter is ASCII, so each index is a char boundary.
+    let sep = url.as_bytes().windows(3).position(|w| w == b"://");
+    match sep {
+        Some(i) => {
+            let (scheme, rest) = (&url[..i], &url[i + 3..]);
+            let end = rest
+                .bytes()
+                .position(|b| matches!(b, b'/' | b'?' | b'#'))
+                .unwrap_or(rest.len());
+            (Some((scheme, &rest[..end])), &rest[end..])
         }
-        None => url.to_string(),
+        None => (None, url),
+    }
+}
+
+/// Normalises any URL string for matching; tolerant of what GitHub returns: scheme and host in
+/// lower case, no trailing slashes.
+pub fn normalize_url(url: &str) -> String {
+    match url_parts(url) {
+        (Some((scheme, host)), path) => {
+            let mut key = String::with_capacity(scheme.len() + host.len() + path.len() + 3);
+            key.push_str(scheme);
+            key.push_str("://");
+            key.push_str(host);
+            key[..scheme.len() + 3 + host.len()].make_ascii_lowercase();
+            key.push_str(path);
+            key
+        }
+        (None, bare) => bare.to_string(),
+    }
+}
+
+/// Whether two URL strings normalise alike ([`normalize_url`]), without building either.
+pub fn same_url(a: &str, b: &str) -> bool {
+    match (url_parts(a), url_parts(b)) {
+        ((Some((sa, ha)), pa), (Some((sb, hb)), pb)) => {
+            pa == pb && sa.eq_ignore_ascii_case(sb) && ha.eq_ignore_ascii_case(hb)
+        }
+        ((None, a), (None, b)) => a == b,
+        _ => false,
     }
 }
 
@@ -560,6 +587,33 @@ mod tests {
         assert_eq!(a.key(), b.key());
         let c: RegistryUrl = "https://npm.example.com/org".parse().unwrap();
         assert_ne!(a.key(), c.key(), "paths stay case-sensitive");
+        assert_eq!(a.key(), "https://npm.example.com/Org");
+    }
+
+    #[test]
+    fn same_url_agrees_with_the_normalised_forms() {
+        let urls = [
+            "HTTPS://NPM.Example.com/Org/",
+            "https://npm.example.com/Org",
+            "https://npm.example.com/org",
+            " https://npm.example.com// ",
+            "https://npm.example.com",
+            "https://npm.example.com?x=1",
+            "https://NPM.example.com?x=1",
+            "http://npm.example.com",
+            "npm.example.com",
+            "NPM.example.com",
+            "",
+        ];
+        for a in urls {
+            for b in urls {
+                assert_eq!(
+                    same_url(a, b),
+                    normalize_url(a) == normalize_url(b),
+                    "{a:?} vs {b:?}"
+                );
+            }
+        }
     }
 
     #[test]

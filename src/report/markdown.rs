@@ -4,6 +4,12 @@
 /// Escapes text for a markdown table cell: no pipes, no line breaks, no markup or HTML.
 pub fn cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s);
+    out
+}
+
+/// [`cell`], appended to `out`.
+fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '\n' | '\r' | '\t' => out.push(' '),
@@ -18,7 +24,6 @@ pub fn cell(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// The most bytes of rows one summary table holds: GitHub refuses a step summary over 1 MiB
@@ -47,9 +52,16 @@ fn table_within<R: AsRef<[String]>>(
     );
     let start = t.len();
     let total = rows.len();
+    let mut line = String::new();
     for (i, row) in rows.enumerate() {
-        let cells: Vec<String> = row.as_ref().iter().map(|c| cell(c)).collect();
-        let line = format!("| {} |\n", cells.join(" | "));
+        line.clear();
+        line.push('|');
+        for c in row.as_ref() {
+            line.push(' ');
+            escape_into(&mut line, c);
+            line.push_str(" |");
+        }
+        line.push('\n');
         if t.len() - start + line.len() > max {
             let left = total - i;
             t.push_str(&format!(
