@@ -308,6 +308,10 @@ impl Client {
             bytes += size;
             total = p.total_count;
             check_page(page, &p, bytes)?;
+            if page == 1 {
+                // Bounded by check_page: total_count is at most MAX_CONFIGURATIONS here.
+                seen.reserve(total as usize);
+            }
             let got = p.configurations.len();
             for c in &p.configurations {
                 if !seen.insert(key(&c.name)) {

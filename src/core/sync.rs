@@ -27,8 +27,8 @@ fn entry_key(e: &Entry) -> Option<(String, String)> {
 /// Linear: configurations are indexed by name and by key once.
 fn match_entries(entries: &[Entry], configs: &[Configuration]) -> Vec<Matched> {
     use std::collections::HashMap;
-    let mut by_name: HashMap<String, usize> = HashMap::new();
-    let mut by_key: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    let mut by_name: HashMap<String, usize> = HashMap::with_capacity(configs.len());
+    let mut by_key: HashMap<(String, String), Vec<usize>> = HashMap::with_capacity(configs.len());
     for (ci, c) in configs.iter().enumerate() {
         by_name.entry(c.name.to_ascii_lowercase()).or_insert(ci);
         if let Some(k) = config_key(c) {

@@ -521,10 +521,10 @@ fn secret_from_env(var: &str, env: &Env) -> Result<String, String> {
 /// the first earlier one with its name, and with its type and URL.
 fn check_duplicates(entries: &[Entry], errors: &mut Vec<String>) {
     use std::collections::HashMap;
-    let mut names: HashMap<String, usize> = HashMap::new();
+    let mut names: HashMap<String, usize> = HashMap::with_capacity(entries.len());
     // Per type and URL: the first entry, and the first one without a name.
     let mut keys: HashMap<(crate::model::RegistryType, String), (usize, Option<usize>)> =
-        HashMap::new();
+        HashMap::with_capacity(entries.len());
     for (i, a) in entries.iter().enumerate() {
         if let Some(name) = &a.name {
             match names.get(&name.as_str().to_ascii_uppercase()) {

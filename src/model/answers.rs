@@ -15,7 +15,7 @@ use super::types::OidcField;
 /// One private registry configuration as GitHub reports it (list, get, create).
 ///
 /// GitHub never returns the secret; list and get omit `selected_repository_ids` too.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Configuration {
     /// Empty only for a configuration planned but not yet created (GitHub names it).
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -34,7 +34,8 @@ pub struct Configuration {
     pub visibility: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selected_repository_ids: Option<Vec<u64>>,
-    /// The OIDC fields GitHub reports, by their API names.
+    /// The OIDC fields GitHub reports, by their API names (decoded beside the others: see
+    /// the `Deserialize` impl).
     #[serde(flatten)]
     pub oidc: Oidc,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -161,32 +162,100 @@ pub struct Repository {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Oidc(pub BTreeMap<OidcField, String>);
 
-impl<'de> Deserialize<'de> for Oidc {
+/// Decoded key by key, in one pass and without copying a key: serde's `flatten` (for the
+/// OIDC fields) would buffer every key and value of every configuration first. Unknown keys
+/// are skipped, so a field GitHub adds later does not break a listing; OIDC fields keep string
+/// values only.
+impl<'de> Deserialize<'de> for Configuration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct Fields;
         impl<'de> Visitor<'de> for Fields {
-            type Value = Oidc;
+            type Value = Configuration;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a configuration object")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Oidc, A::Error> {
-                let mut oidc = BTreeMap::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.parse::<OidcField>() {
-                        Ok(field) => {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Configuration, A::Error> {
+                let mut c = Configuration::default();
+                while let Some(key) = map.next_key::<Key>()? {
+                    match key {
+                        Key::Name => c.name = map.next_value()?,
+                        Key::RegistryType => c.registry_type = map.next_value()?,
+                        Key::Url => c.url = map.next_value()?,
+                        Key::AuthType => c.auth_type = map.next_value()?,
+                        Key::Username => c.username = map.next_value()?,
+                        Key::ReplacesBase => c.replaces_base = map.next_value()?,
+                        Key::Visibility => c.visibility = map.next_value()?,
+                        Key::SelectedRepositoryIds => {
+                            c.selected_repository_ids = map.next_value()?;
+                        }
+                        Key::CreatedAt => c.created_at = map.next_value()?,
+                        Key::UpdatedAt => c.updated_at = map.next_value()?,
+                        Key::Oidc(field) => {
                             if let Loose(Some(v)) = map.next_value::<Loose>()? {
-                                oidc.insert(field, v);
+                                c.oidc.0.insert(field, v);
                             }
                         }
-                        Err(_) => {
+                        Key::Other => {
                             map.next_value::<IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(Oidc(oidc))
+                Ok(c)
             }
         }
         d.deserialize_map(Fields)
+    }
+}
+
+/// A key of a configuration object.
+enum Key {
+    Name,
+    RegistryType,
+    Url,
+    AuthType,
+    Username,
+    ReplacesBase,
+    Visibility,
+    SelectedRepositoryIds,
+    CreatedAt,
+    UpdatedAt,
+    Oidc(OidcField),
+    Other,
+}
+
+/// The keys of [`Configuration`]'s plain fields; the OIDC fields come from [`OidcField::ALL`].
+const KEYS: &[(&str, fn() -> Key)] = &[
+    ("name", || Key::Name),
+    ("registry_type", || Key::RegistryType),
+    ("url", || Key::Url),
+    ("auth_type", || Key::AuthType),
+    ("username", || Key::Username),
+    ("replaces_base", || Key::ReplacesBase),
+    ("visibility", || Key::Visibility),
+    ("selected_repository_ids", || Key::SelectedRepositoryIds),
+    ("created_at", || Key::CreatedAt),
+    ("updated_at", || Key::UpdatedAt),
+];
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E>(self, key: &str) -> Result<Key, E> {
+                if let Some((_, make)) = KEYS.iter().find(|(k, _)| *k == key) {
+                    return Ok(make());
+                }
+                Ok(OidcField::ALL
+                    .iter()
+                    .find(|f| f.as_str() == key)
+                    .map_or(Key::Other, |f| Key::Oidc(*f)))
+            }
+        }
+        d.deserialize_identifier(V)
     }
 }
 
@@ -232,5 +301,36 @@ impl<'de> Deserialize<'de> for Loose {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_configuration_decodes_key_by_key_and_skips_what_it_does_not_know() {
+        let c: Configuration = serde_json::from_value(json!({
+            "future": {"nested": [1, {"x": null}]},
+            "tenant_id": "t", "client_id": 7, "audience": null,
+            "name": "NPM", "registry_type": "npm_registry", "url": "https://npm.example.com",
+            "username": null, "replaces_base": true, "visibility": "selected",
+            "selected_repository_ids": [3, 1], "created_at": "2026-01-01T00:00:00Z",
+        }))
+        .unwrap();
+        assert_eq!(c.name, "NPM");
+        assert_eq!(c.url.as_deref(), Some("https://npm.example.com"));
+        assert_eq!((c.username, c.replaces_base), (None, Some(true)));
+        assert_eq!(c.selected_repository_ids, Some(vec![3, 1]));
+        assert_eq!(c.created_at.as_deref(), Some("2026-01-01T00:00:00Z"));
+        // OIDC fields keep string values only.
+        assert_eq!(
+            c.oidc.0.into_iter().collect::<Vec<_>>(),
+            [(OidcField::TenantId, "t".to_string())]
+        );
+        // A plain field of the wrong type is an error, as the derived decoder had it.
+        assert!(serde_json::from_value::<Configuration>(json!({"name": 5})).is_err());
+        assert!(serde_json::from_value::<Configuration>(json!(["name"])).is_err());
     }
 }

@@ -118,8 +118,9 @@ impl RegistrySpec {
                 }
             }
         }
-        for f in OidcField::ALL {
-            if let Some(v) = get(f.as_str()) {
+        // One pass over the (few) keys given, not a look-up per OIDC field.
+        for (key, v) in raw {
+            if let Some(f) = OidcField::ALL.iter().find(|f| f.as_str() == key) {
                 spec.oidc.insert(*f, v.to_string());
             }
         }
@@ -168,11 +169,12 @@ impl RegistrySpec {
                 }
             }
             auth => {
-                let shown = auth.map_or("token (the default)".to_string(), |a| a.to_string());
+                let shown = || auth.map_or("token (the default)".to_string(), |a| a.to_string());
                 for f in self.oidc.keys() {
                     errors.push(format!(
-                        "{}: an OIDC field, not allowed with auth_type {shown}; set auth_type to one of: {}",
+                        "{}: an OIDC field, not allowed with auth_type {}; set auth_type to one of: {}",
                         label(f.as_str()),
+                        shown(),
                         AuthType::taking(*f)
                     ));
                 }
