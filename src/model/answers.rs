@@ -208,6 +208,7 @@ impl<'de> Deserialize<'de> for Configuration {
 }
 
 /// A key of a configuration object.
+#[derive(Clone, Copy)]
 enum Key {
     Name,
     RegistryType,
@@ -224,17 +225,17 @@ enum Key {
 }
 
 /// The keys of [`Configuration`]'s plain fields; the OIDC fields come from [`OidcField::ALL`].
-const KEYS: &[(&str, fn() -> Key)] = &[
-    ("name", || Key::Name),
-    ("registry_type", || Key::RegistryType),
-    ("url", || Key::Url),
-    ("auth_type", || Key::AuthType),
-    ("username", || Key::Username),
-    ("replaces_base", || Key::ReplacesBase),
-    ("visibility", || Key::Visibility),
-    ("selected_repository_ids", || Key::SelectedRepositoryIds),
-    ("created_at", || Key::CreatedAt),
-    ("updated_at", || Key::UpdatedAt),
+const KEYS: &[(&str, Key)] = &[
+    ("name", Key::Name),
+    ("registry_type", Key::RegistryType),
+    ("url", Key::Url),
+    ("auth_type", Key::AuthType),
+    ("username", Key::Username),
+    ("replaces_base", Key::ReplacesBase),
+    ("visibility", Key::Visibility),
+    ("selected_repository_ids", Key::SelectedRepositoryIds),
+    ("created_at", Key::CreatedAt),
+    ("updated_at", Key::UpdatedAt),
 ];
 
 impl<'de> Deserialize<'de> for Key {
@@ -246,8 +247,8 @@ impl<'de> Deserialize<'de> for Key {
                 f.write_str("a field name")
             }
             fn visit_str<E>(self, key: &str) -> Result<Key, E> {
-                if let Some((_, make)) = KEYS.iter().find(|(k, _)| *k == key) {
-                    return Ok(make());
+                if let Some((_, known)) = KEYS.iter().find(|(k, _)| *k == key) {
+                    return Ok(*known);
                 }
                 Ok(OidcField::ALL
                     .iter()
