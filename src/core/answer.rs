@@ -15,8 +15,10 @@ fn count(changes: &[Change], f: impl Fn(&Change) -> bool) -> usize {
 }
 
 /// `sync`: every step's change, and the configurations afterwards (no read-back).
-pub fn sync(ctx: &Ctx, plan: Plan, dry_run: bool, prune: bool) -> Run {
-    let changes: Vec<Change> = plan.steps.iter().map(|s| s.change.clone()).collect();
+pub fn sync(ctx: &Ctx, mut plan: Plan, dry_run: bool, prune: bool) -> Run {
+    let registries = apply::state_after(&mut plan);
+    let kept = std::mem::take(&mut plan.kept);
+    let changes: Vec<Change> = plan.steps.into_iter().map(|s| s.change).collect();
     let failed = count(&changes, |c| c.outcome == Outcome::Failed);
     let skipped = count(&changes, |c| c.outcome == Outcome::Skipped);
     let writes = count(&changes, |c| c.writes() && c.outcome != Outcome::Skipped);
@@ -37,13 +39,12 @@ pub fn sync(ctx: &Ctx, plan: Plan, dry_run: bool, prune: bool) -> Run {
             changes.len()
         ))
     });
-    let registries = apply::state_after(&plan);
     let mut answer = Changes::new(ctx, dry_run, true);
     answer.prune = prune;
     answer.result = result;
     answer.changes = changes;
     answer.registries = Some(registries);
-    answer.kept = plan.kept;
+    answer.kept = kept;
     Run {
         answer: Some(Answer::Changed(answer)),
         error,

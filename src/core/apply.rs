@@ -206,8 +206,10 @@ fn adopt_created(step: &mut Step, created: Configuration, notify: &Notify) {
 
 /// The configurations after the plan (applied, or as planned in a dry run), without a read-back:
 /// the listing with what was written merged in, deletes removed, creates added.
-pub fn state_after(plan: &Plan) -> Vec<Configuration> {
-    let mut state: Vec<Option<Configuration>> = plan.listing.iter().cloned().map(Some).collect();
+pub fn state_after(plan: &mut Plan) -> Vec<Configuration> {
+    // The listing is not needed after this: moved, not copied.
+    let listing = std::mem::take(&mut plan.listing);
+    let mut state: Vec<Option<Configuration>> = listing.into_iter().map(Some).collect();
     let mut added = Vec::new();
     for step in &plan.steps {
         let done = matches!(step.change.outcome, Outcome::Applied | Outcome::Planned);

@@ -34,13 +34,20 @@ const MAX_ENTRIES: usize = 10_000;
 
 /// The canonical spelling of a key: `-` → `_`, `type` → `registry_type`; `None` if unknown.
 fn canonical(key: &str) -> Option<&'static str> {
-    let k = key.trim().replace('-', "_");
-    if k == "type" {
+    let k = key.trim();
+    // Equal with `-` read as `_` (no known key has a `-`), without building a copy.
+    let same = |known: &str| {
+        k.len() == known.len()
+            && k.bytes()
+                .zip(known.bytes())
+                .all(|(a, b)| a == b || (a == b'-' && b == b'_'))
+    };
+    if same("type") {
         return Some("registry_type");
     }
     keys()
         .chain(OidcField::ALL.iter().map(|f| f.as_str()))
-        .find(|known| *known == k)
+        .find(|known| same(known))
 }
 
 /// Why a key is unknown, with a suggestion when one is close.

@@ -544,10 +544,21 @@ pub(crate) fn text_of(v: &serde_json::Value) -> Option<String> {
 
 /// How an entry at `index` is named in messages, from its url or name.
 pub fn describe(index: usize, url: Option<&str>, name: Option<&str>) -> String {
-    match url.or(name) {
-        Some(what) => format!("registries[{index}] ({})", shorten(what)),
-        None => format!("registries[{index}]"),
+    use std::fmt::Write;
+    let what = url.or(name);
+    let mut s = String::with_capacity(16 + what.map_or(0, str::len));
+    let _ = write!(s, "registries[{index}]");
+    if let Some(what) = what {
+        s.push_str(" (");
+        // A shortened form only when it is long (shorten copies).
+        if what.len() <= 60 {
+            s.push_str(what);
+        } else {
+            s.push_str(&shorten(what));
+        }
+        s.push(')');
     }
+    s
 }
 
 #[cfg(test)]
@@ -578,6 +589,19 @@ mod tests {
         RegistrySpec::parse(&raw(pairs), &label)
             .unwrap_err()
             .join("\n")
+    }
+
+    #[test]
+    fn entries_are_described_by_position_and_url_or_name() {
+        assert_eq!(
+            describe(2, Some("https://a"), Some("N")),
+            "registries[2] (https://a)"
+        );
+        assert_eq!(describe(0, None, Some("N")), "registries[0] (N)");
+        assert_eq!(describe(7, None, None), "registries[7]");
+        let long = format!("https://{}", "é".repeat(70));
+        let shown = describe(1, Some(&long), None);
+        assert!(shown.ends_with("…)") && shown.chars().count() == "registries[1] (".len() + 61 + 1);
     }
 
     #[test]

@@ -8,22 +8,32 @@ pub fn cell(s: &str) -> String {
     out
 }
 
-/// [`cell`], appended to `out`.
+/// [`cell`], appended to `out`: runs of plain text are copied whole.
 fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
+    let mut plain = 0; // where the run of text not yet copied starts
+    for (i, c) in s.char_indices() {
+        let special = matches!(
+            c,
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' | '!' | '<' | '>' | '&'
+        ) || c.is_control();
+        if !special {
+            continue;
+        }
+        out.push_str(&s[plain..i]);
+        plain = i + c.len_utf8();
         match c {
             '\n' | '\r' | '\t' => out.push(' '),
-            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             c if c.is_control() => {}
-            c => out.push(c),
+            c => {
+                out.push('\\');
+                out.push(c);
+            }
         }
     }
+    out.push_str(&s[plain..]);
 }
 
 /// The most bytes of rows one summary table holds: GitHub refuses a step summary over 1 MiB
@@ -82,6 +92,12 @@ mod tests {
     #[test]
     fn summary_cells_escape_markup() {
         assert_eq!(cell("a|b\n<script>`x`"), "a\\|b &lt;script&gt;\\`x\\`");
+        assert_eq!(
+            cell("é_ü\u{7}\r\t[x](y)!&#~*"),
+            "é\\_ü  \\[x\\](y)\\!&amp;\\#\\~\\*"
+        );
+        assert_eq!(cell(""), "");
+        assert_eq!(cell("plain text"), "plain text");
         let t = table(&["a", "b"], [vec!["1".into(), "x|y".into()]].iter());
         assert_eq!(t, "| a | b |\n| --- | --- |\n| 1 | x\\|y |\n");
     }
