@@ -123,15 +123,18 @@ impl Progress {
         if self.total <= pace::BURST as usize || !self.done.is_multiple_of(10) || left == 0 {
             return;
         }
+        // The pacing's schedule for what is left, or the pace so far when that is slower.
         let per_write = self.started.elapsed() / u32::try_from(self.done).unwrap_or(u32::MAX);
-        let eta = per_write.max(pace::SPACING) * u32::try_from(left).unwrap_or(u32::MAX);
+        let paced = pace::schedule(self.total).saturating_sub(pace::schedule(self.done));
+        let eta = paced.max(per_write * u32::try_from(left).unwrap_or(u32::MAX));
         notify(Event::Notice(format!(
-            "{} of {} writes done; about {} left (writes are spaced {} s apart after the first {}, within GitHub's limits)",
+            "{} of {} writes done; about {} left (after the first {}, writes go {} s apart and at most {} a minute, within GitHub's limits)",
             self.done,
             self.total,
             retry::secs(eta),
+            pace::BURST,
             pace::SPACING.as_secs(),
-            pace::BURST
+            pace::PER_MINUTE
         )));
     }
 }
