@@ -6,6 +6,7 @@
 mod decode;
 mod judge;
 pub mod pace;
+mod resolve;
 pub mod retry;
 pub mod tls;
 mod transport;
@@ -112,7 +113,11 @@ impl Client {
             .build();
         Ok(Client {
             wire: Wire {
-                agent: config.new_agent(),
+                agent: ureq::Agent::with_parts(
+                    config,
+                    ureq::unversioned::transport::DefaultConnector::default(),
+                    resolve::Once::default(),
+                ),
                 base: conn.api_url.as_str().trim_end_matches('/').to_string(),
                 token: conn.token.clone(),
                 api_version: std::cell::Cell::new(API_VERSION),
