@@ -453,9 +453,13 @@ fn value_text(canon: &str, value: &Yaml) -> Result<Option<String>, String> {
             ),
         };
     }
-    scalar(value)
-        .map(|v| v.map(|s| s.trim().to_string()))
-        .map_err(str::to_string)
+    match value {
+        // The common case, copied once.
+        Yaml::String(s) => Ok(Some(s.trim().to_string())),
+        _ => scalar(value)
+            .map(|v| v.map(|s| s.trim().to_string()))
+            .map_err(str::to_string),
+    }
 }
 
 /// Puts the entry's secret (from `secret` or `secret_env`) into `raw`; returns the key that
