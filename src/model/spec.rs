@@ -118,12 +118,7 @@ impl RegistrySpec {
                 }
             }
         }
-        // One pass over the (few) keys given, not a look-up per OIDC field.
-        for (key, v) in raw {
-            if let Some(f) = OidcField::ALL.iter().find(|f| f.as_str() == key) {
-                spec.oidc.insert(*f, v.to_string());
-            }
-        }
+        spec.oidc = oidc_of(raw);
 
         spec.check_combinations(label, &mut errors);
         if errors.is_empty() {
@@ -540,6 +535,16 @@ pub(crate) fn text_of(v: &serde_json::Value) -> Option<String> {
         ),
         other => Some(other.to_string()),
     }
+}
+
+/// The OIDC fields among the keys given: one pass over the (few) keys, not a look-up per field.
+fn oidc_of(raw: &RawSpec) -> BTreeMap<OidcField, String> {
+    raw.iter()
+        .filter_map(|(key, v)| {
+            let f = OidcField::ALL.iter().find(|f| f.as_str() == key)?;
+            Some((*f, v.to_string()))
+        })
+        .collect()
 }
 
 /// How an entry at `index` is named in messages, from its url or name.
