@@ -144,49 +144,32 @@ pub fn parse(text: &str, env: &Env) -> Result<Vec<Entry>, Vec<String>> {
 /// document or its `registries:` map; every problem is reported, none quoting a secret.
 pub fn parse_source(src: &Source) -> Result<Vec<Entry>, Vec<String>> {
     let origin = src.origin.as_str();
-    let doc = load(src.text, origin).map_err(|e| {
-        let mut errors: Vec<String> = dependabot::duplicate_labels(src.text)
-            .into_iter()
-            .map(|(label, first, again)| {
-                format!("{origin}: registries.{label}: given twice (lines {first} and {again}); keep one")
-            })
-            .collect();
-        if errors.is_empty() {
-            errors.push(e);
+    let items = match json_items(src.text) {
+        Some(items) => items,
+        None => {
+            let doc = load(src.text, origin).map_err(|e| {
+                let mut errors: Vec<String> = dependabot::duplicate_labels(src.text)
+                    .into_iter()
+                    .map(|(label, first, again)| {
+                        format!("{origin}: registries.{label}: given twice (lines {first} and {again}); keep one")
+                    })
+                    .collect();
+                if errors.is_empty() {
+                    errors.push(e);
+                }
+                errors
+            })?;
+            if let Some(map) = dependabot::registries(&doc) {
+                return from_dependabot(map, src);
+            }
+            list_of(doc, origin)?
         }
-        errors
-    })?;
-    if let Some(map) = dependabot::registries(&doc) {
-        return from_dependabot(map, src);
-    }
+    };
     if src.overlay.is_some() {
         return Err(vec![format!(
             "input `overlay`: only for a dependabot.yml; {origin} is a list of entries, which take visibility and repositories themselves"
         )]);
     }
-    let items = match doc {
-        Yaml::Sequence(items) => items,
-        Yaml::Null => {
-            return Err(vec![format!(
-                "{origin}: holds no entries; give a YAML list (`- url: …`), a JSON array, or a dependabot.yml `registries:` map"
-            )]);
-        }
-        Yaml::Mapping(m) if matches!(m.get("registries"), Some(Yaml::Sequence(_))) => {
-            return Err(vec![format!(
-                "{origin}: is a mapping whose `registries:` holds a list; give the list itself (the entries, each starting with `- `), or a dependabot.yml map of labels"
-            )]);
-        }
-        Yaml::Mapping(_) => {
-            return Err(vec![format!(
-                "{origin}: is a mapping, but neither a dependabot.yml document with `registries:` nor a map of registries each with a `type`"
-            )]);
-        }
-        _ => {
-            return Err(vec![format!(
-                "{origin}: is a single value, not a list of entries"
-            )]);
-        }
-    };
     if items.is_empty() {
         return Err(vec![format!(
             "{origin}: the list is empty; nothing to sync (with prune it would delete every configuration; use operation delete for that)"
@@ -198,8 +181,99 @@ pub fn parse_source(src: &Source) -> Result<Vec<Entry>, Vec<String>> {
             items.len()
         )]);
     }
-    let items: Vec<(Option<String>, Yaml)> = items.into_iter().map(|i| (None, i)).collect();
+    let items: Vec<(Option<String>, Item)> = items.into_iter().map(|i| (None, i)).collect();
     entries_of(&items, src)
+}
+
+/// The entries of a document that is not a dependabot.yml: it must be a list.
+fn list_of(doc: Yaml, origin: &str) -> Result<Vec<Item>, Vec<String>> {
+    match doc {
+        Yaml::Sequence(items) => Ok(items.into_iter().map(Item::from).collect()),
+        Yaml::Null => Err(vec![format!(
+            "{origin}: holds no entries; give a YAML list (`- url: …`), a JSON array, or a dependabot.yml `registries:` map"
+        )]),
+        Yaml::Mapping(m) if matches!(m.get("registries"), Some(Yaml::Sequence(_))) => {
+            Err(vec![format!(
+                "{origin}: is a mapping whose `registries:` holds a list; give the list itself (the entries, each starting with `- `), or a dependabot.yml map of labels"
+            )])
+        }
+        Yaml::Mapping(_) => Err(vec![format!(
+            "{origin}: is a mapping, but neither a dependabot.yml document with `registries:` nor a map of registries each with a `type`"
+        )]),
+        _ => Err(vec![format!(
+            "{origin}: is a single value, not a list of entries"
+        )]),
+    }
+}
+
+/// One entry as read: a mapping's keys and values in order (an entry has a handful of keys: no
+/// hash index is built), or what else it was, for the message.
+enum Item {
+    Map(Vec<(Yaml, Yaml)>),
+    Other(&'static str),
+}
+
+impl From<Yaml> for Item {
+    fn from(value: Yaml) -> Self {
+        match value {
+            Yaml::Mapping(m) => Item::Map(m.into_iter().collect()),
+            Yaml::Null => Item::Other("nothing"),
+            Yaml::Sequence(_) => Item::Other("a list"),
+            _ => Item::Other("a single value"),
+        }
+    }
+}
+
+/// A JSON list of entries (what a program writes), read straight into [`Item`]s; `None` for
+/// anything else, which [`load`] reads as YAML.
+fn json_items(text: &str) -> Option<Vec<Item>> {
+    if !text.trim_start().starts_with('[') {
+        return None;
+    }
+    serde_json::from_str::<Vec<Item>>(text).ok()
+}
+
+impl<'de> serde::Deserialize<'de> for Item {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Item;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an entry")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Item, A::Error> {
+                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(pair) = map.next_entry::<Yaml, Yaml>()? {
+                    pairs.push(pair);
+                }
+                Ok(Item::Map(pairs))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Item, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Item::Other("a list"))
+            }
+            fn visit_unit<E>(self) -> Result<Item, E> {
+                Ok(Item::Other("nothing"))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Item, E> {
+                Ok(Item::Other("a single value"))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Item, E> {
+                Ok(Item::Other("a single value"))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Item, E> {
+                Ok(Item::Other("a single value"))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Item, E> {
+                Ok(Item::Other("a single value"))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Item, E> {
+                Ok(Item::Other("a single value"))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A dependabot.yml's registries, labelled.
@@ -228,12 +302,12 @@ fn from_dependabot(map: &serde_norway::Mapping, src: &Source) -> Result<Vec<Entr
         origin: &src.origin,
     };
     let (labelled, mut errors) = dependabot::entries(map, &cx);
-    let items: Vec<(Option<String>, Yaml)> = labelled
+    let items: Vec<(Option<String>, Item)> = labelled
         .into_iter()
         .map(|l| {
             (
                 Some(format!("{}: registries.{}", src.origin, l.label)),
-                l.entry,
+                Item::from(l.entry),
             )
         })
         .collect();
@@ -248,7 +322,7 @@ fn from_dependabot(map: &serde_norway::Mapping, src: &Source) -> Result<Vec<Entr
 }
 
 /// Validates every entry, then that no two aim at the same configuration.
-fn entries_of(items: &[(Option<String>, Yaml)], src: &Source) -> Result<Vec<Entry>, Vec<String>> {
+fn entries_of(items: &[(Option<String>, Item)], src: &Source) -> Result<Vec<Entry>, Vec<String>> {
     let mut errors = Vec::new();
     let mut entries = Vec::new();
     for (index, (label, item)) in items.iter().enumerate() {
@@ -293,7 +367,7 @@ fn key_text(key: &Yaml) -> Option<String> {
 /// when a message needs it.
 struct Here<'a> {
     index: usize,
-    map: &'a serde_norway::Mapping,
+    map: &'a [(Yaml, Yaml)],
     labelled: Option<&'a str>,
 }
 
@@ -308,7 +382,12 @@ impl std::fmt::Display for Here<'_> {
             .find(|(k, _)| key_text(k).is_some_and(|k| k.trim() == "url"))
             .and_then(|(_, v)| v.as_str())
             .map(str::trim);
-        let name = self.map.get("name").and_then(Yaml::as_str).map(str::trim);
+        let name = self
+            .map
+            .iter()
+            .find(|(k, _)| k.as_str() == Some("name"))
+            .and_then(|(_, v)| v.as_str())
+            .map(str::trim);
         f.write_str(&describe(self.index, url, name))
     }
 }
@@ -318,19 +397,17 @@ type Given = BTreeMap<&'static str, (String, String)>;
 
 fn parse_entry(
     index: usize,
-    item: &Yaml,
+    item: &Item,
     src: &Source,
     labelled: Option<&str>,
 ) -> Result<Entry, Vec<String>> {
-    let Yaml::Mapping(map) = item else {
-        return Err(vec![format!(
-            "registries[{index}]: expected a mapping of keys (`url: …`, `registry_type: …`), got {}",
-            match item {
-                Yaml::Null => "nothing",
-                Yaml::Sequence(_) => "a list",
-                _ => "a single value",
-            }
-        )]);
+    let map = match item {
+        Item::Map(map) => map.as_slice(),
+        Item::Other(what) => {
+            return Err(vec![format!(
+                "registries[{index}]: expected a mapping of keys (`url: …`, `registry_type: …`), got {what}"
+            )]);
+        }
     };
     let here = Here {
         index,
@@ -400,7 +477,7 @@ fn need_match_key(spec: &RegistrySpec, given: &Given, here: &Here, errors: &mut 
 }
 
 /// Every key of an entry in its canonical spelling, with its value as text.
-fn read_keys(map: &serde_norway::Mapping, here: &Here, errors: &mut Vec<String>) -> Given {
+fn read_keys(map: &[(Yaml, Yaml)], here: &Here, errors: &mut Vec<String>) -> Given {
     let mut given = Given::new();
     for (key, value) in map {
         let Some(written) = key_text(key) else {
@@ -642,6 +719,27 @@ mod tests {
             entries[0].spec.registry_type,
             Some(RegistryType::NpmRegistry)
         );
+    }
+
+    #[test]
+    fn a_json_list_reads_like_the_same_yaml() {
+        let json = r#"[{"url": "https://a.example.com", "registry_type": "npm_registry", "secret_env": "NPM_TOKEN", "selected_repositories": ["web", "api"], "visibility": "selected", "replaces_base": true}]"#;
+        let yaml = "- url: https://a.example.com\n  registry_type: npm_registry\n  secret_env: NPM_TOKEN\n  selected_repositories: [web, api]\n  visibility: selected\n  replaces_base: true\n";
+        let (j, y) = (ok(json), ok(yaml));
+        assert_eq!(format!("{:?}", j), format!("{:?}", y));
+        let e = errors(
+            r#"[null, [1], "x", 7, {"url": "https://a", "url": "https://b", "registry_type": "npm_registry"}]"#,
+        );
+        for want in [
+            "registries[0]: expected a mapping of keys (`url: …`, `registry_type: …`), got nothing",
+            "registries[1]: expected a mapping of keys (`url: …`, `registry_type: …`), got a list",
+            "registries[2]: expected a mapping of keys (`url: …`, `registry_type: …`), got a single value",
+            "registries[3]: expected a mapping of keys (`url: …`, `registry_type: …`), got a single value",
+            "registries[4] (https://a): `url`: given twice (also as `url`); keep one",
+        ] {
+            assert!(e.contains(want), "{want} not in {e}");
+        }
+        assert!(errors("[]").contains("the list is empty"));
     }
 
     #[test]
