@@ -181,11 +181,15 @@ impl Client {
             && self.wire.api_version.get() == API_VERSION
             && unknown_version(&r.body)
         {
-            // A 400 is never applied: asking again in the older version is safe.
+            // A 400 is never applied: asking again in the older version is safe. The write
+            // sent again counts towards the pacing like any other attempt.
             self.wire.api_version.set(FALLBACK_API_VERSION);
             self.notice(format!(
                 "the server does not know REST API version {API_VERSION}; using {FALLBACK_API_VERSION} for this run (GitHub Enterprise Server before it)"
             ));
+            if method != "GET" {
+                self.pacer.sent(Instant::now());
+            }
             return Ok(self.wire.send_once(method, path, body));
         }
         Ok(result)

@@ -3,6 +3,7 @@
 //! what is allowed, before any request. An `INPUT_*` variable that is not an input of this
 //! action (`dry-run` for `dry_run`), or whose value is not UTF-8, is refused: no input vanishes.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -392,9 +393,10 @@ fn registries(
                 input("registries_file")
             )]));
         }
-        (Some(text), None) => (text.clone(), input("registries")),
+        // The input's text is borrowed, not copied: it may hold literal secrets.
+        (Some(text), None) => (Cow::Borrowed(text.as_str()), input("registries")),
         (None, Some(path)) => match read_in_workspace(path, env) {
-            Ok(text) => (text, path.trim().to_string()),
+            Ok(text) => (Cow::Owned(text), path.trim().to_string()),
             Err(e) => return Some(Err(vec![format!("{}: {e}", input("registries_file"))])),
         },
     };
