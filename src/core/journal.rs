@@ -48,10 +48,6 @@ impl Journal {
         }
     }
 
-    pub fn in_flight(&self) -> bool {
-        self.lock().in_flight.is_some()
-    }
-
     pub fn begun(&self) -> bool {
         self.lock().changes.is_some()
     }
