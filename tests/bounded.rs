@@ -174,3 +174,62 @@ fn a_long_listing_outputs_every_configuration_and_shows_the_first_thousand() {
     );
     assert!(out.summary.contains("| NPM\\_999 |") && !out.summary.contains("| NPM\\_1000 |"));
 }
+
+/// A listing that disagrees with itself: a `total_count` below or above what the pages hold,
+/// or `Link: rel="next"` pointing back at page 1. Each is an error (exit 1) saying what was
+/// seen, for `list` and for `sync`, and `sync` writes nothing.
+#[test]
+fn a_listing_that_disagrees_with_itself_is_refused_and_nothing_is_written() {
+    let loop_back = |r: Reply| {
+        r.header(
+            "link",
+            "<http://x/orgs/acme/private-registries?per_page=100&page=1>; rel=\"next\"",
+        )
+    };
+    let cases: Vec<(&str, Vec<Reply>, &str)> = vec![
+        (
+            "a total_count below the pages",
+            vec![page(1, fresh(0, 100)), page(1, fresh(100, 50))],
+            "has more configurations than reported",
+        ),
+        (
+            "a total_count above the pages",
+            vec![page(500, fresh(0, 1))],
+            "ends the listing short of the count reported",
+        ),
+        (
+            "a next link back to page 1",
+            (0..3).map(|_| loop_back(page(500, fresh(0, 1)))).collect(),
+            "links to page 1 as the next one, not to page 2",
+        ),
+        (
+            "a total_count that changes between pages",
+            vec![page(150, fresh(0, 100)), page(120, fresh(100, 20))],
+            "reports 120 configurations where page 1 reported 150",
+        ),
+    ];
+    let manifest = "- registry_type: npm_registry\n  url: https://npm120.example.com\n  visibility: private\n  secret_env: NPM_TOKEN\n- registry_type: npm_registry\n  url: https://new.example.com\n  visibility: private\n  secret_env: NPM_TOKEN\n";
+    for (name, replies, words) in cases {
+        for operation in ["list", "sync"] {
+            let server = FaultServer::start();
+            server.script("GET", LIST, replies.clone());
+            let mut action = Action::new(server.url()).input("operation", operation);
+            if operation == "sync" {
+                action = action
+                    .input("registries", manifest)
+                    .env("NPM_TOKEN", "s3cr3t-value");
+            }
+            let out = action.run();
+            out.assert_failure();
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{name} ({operation})\n{}",
+                out.dump()
+            );
+            out.assert_mentions(&[words, "nothing was planned or written"]);
+            let writes = server.writes();
+            assert!(writes.is_empty(), "{name} ({operation}): {writes:?}");
+        }
+    }
+}

@@ -353,8 +353,11 @@ fn hostile_error_messages_cannot_forge_commands() {
     assert_eq!(out.output("result"), "failed");
     assert_no_forged_commands(&out);
     assert_summary_is_inert(&out);
-    // The message is still there, escaped for the annotation.
-    out.assert_mentions(&["Validation Failed%0A::set-output name=result::created%0D%0A"]);
+    // The message is still there, its line breaks shown as escapes (text from a server never
+    // breaks a log line).
+    out.assert_mentions(&[
+        "Validation Failed\\u{000A}::set-output name=result::created\\u{000D}\\u{000A}",
+    ]);
     // A hostile rate-limit or 5xx answer on the way does not inject through notices either.
     let server = FaultServer::start();
     server.script(
@@ -715,4 +718,78 @@ fn a_misspelt_input_is_refused_instead_of_vanishing() {
     ]);
     assert!(server.requests().is_empty(), "{:?}", server.lines());
     assert_eq!(server.configs().len(), 1, "nothing was deleted");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Control characters in what GitHub answers
+
+/// Characters that must never reach a log, an output or the summary raw: ESC (colours, an
+/// OSC 8 hyperlink), BEL, DEL, C1 (NEL), line and paragraph separators, bidi overrides and
+/// zero-width characters.
+const RAW: &[char] = &[
+    '\x1b', '\x07', '\x7f', '\u{85}', '\u{9b}', '\u{2028}', '\u{2029}', '\u{202E}', '\u{200B}',
+    '\u{2066}', '\u{FEFF}',
+];
+
+#[track_caller]
+fn assert_no_raw_controls(out: &Outcome, context: &str) {
+    let mut places = vec![
+        ("stdout", out.stdout.as_str()),
+        ("stderr", out.stderr.as_str()),
+    ];
+    places.push(("summary", out.summary.as_str()));
+    if let Some(file) = out.output_file.as_deref() {
+        places.push(("GITHUB_OUTPUT", file));
+    }
+    for (place, text) in places {
+        let found: Vec<String> = text
+            .chars()
+            .filter(|c| RAW.contains(c))
+            .map(|c| format!("U+{:04X}", c as u32))
+            .collect();
+        assert!(
+            found.is_empty(),
+            "{context}: {place} holds {found:?}\n{}",
+            out.dump()
+        );
+    }
+}
+
+#[test]
+fn control_characters_in_an_error_message_never_reach_the_log() {
+    let message = "Validation \x1b[31mFailed\x1b[0m \x1b]8;;http://evil.example/\x07click\x1b]8;;\x07 \u{7f}a\u{2028}b\u{85}c\u{9b}2J \u{202E}dlrow\u{2066}";
+    for front in support::Front::BOTH {
+        let server = FaultServer::start();
+        server.script("GET", LIST, [Reply::status(422, message)]);
+        let out = Action::new(server.url())
+            .front(front)
+            .input("operation", "list")
+            .run();
+        out.assert_failure();
+        assert_no_raw_controls(&out, &format!("{front:?}"));
+        // What the server said is still shown, visibly escaped.
+        out.assert_mentions(&["Validation \\u{001B}[31mFailed", "\\u{202E}dlrow"]);
+    }
+}
+
+#[test]
+fn bidi_and_zero_width_characters_in_returned_names_are_escaped_everywhere() {
+    for front in support::Front::BOTH {
+        let server = FaultServer::start();
+        let spoof = "NPM_\u{202E}NEKOT\u{200B}\u{2028}\x1b[2J\u{85}";
+        server.seed(config(
+            spoof,
+            "npm_registry",
+            "https://npm.example.com/\u{2029}",
+        ));
+        let out = Action::new(server.url())
+            .front(front)
+            .input("operation", "list")
+            .run();
+        out.assert_success();
+        assert_no_raw_controls(&out, &format!("{front:?}"));
+        // The JSON output keeps the value itself: whoever parses it gets the name GitHub sent.
+        let registries = out.json("registries");
+        assert_eq!(registries[0]["name"], spoof, "{front:?}");
+    }
 }

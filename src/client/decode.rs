@@ -128,6 +128,7 @@ mod tests {
             body: body.to_string(),
             scopes: None,
             last_page: None,
+            next_page: None,
         }
     }
 

@@ -19,6 +19,7 @@ use serde::Serialize;
 use ureq::tls::TlsConfig;
 
 use crate::model::answers::{MAX_FIELD, Repository};
+use crate::model::text;
 use crate::model::types::ApiUrl;
 use crate::model::{
     ApiError, Body, Cancel, ConfigName, Configuration, Event, Notify, Org, Page, PublicKey,
@@ -218,6 +219,7 @@ impl Client {
                         body: String::new(),
                         scopes: None,
                         last_page: None,
+                        next_page: None,
                     });
                 }
                 Step::Fail { error, .. } => return Err(error),
@@ -270,18 +272,23 @@ impl Client {
 
     /// `GET /orgs/{org}/private-registries?per_page=&page=`
     pub fn list_page(&self, org: &Org, per_page: u32, page: u32) -> Result<Page> {
-        self.list_page_sized(org, per_page, page).map(|(p, _)| p)
+        self.list_page_sized(org, per_page, page).map(|(p, ..)| p)
     }
 
-    /// A page, and the size of its body in bytes.
-    fn list_page_sized(&self, org: &Org, per_page: u32, page: u32) -> Result<(Page, usize)> {
+    /// A page, the size of its body in bytes, and the page its `Link: rel="next"` names.
+    fn list_page_sized(
+        &self,
+        org: &Org,
+        per_page: u32,
+        page: u32,
+    ) -> Result<(Page, usize, Option<u32>)> {
         let path = format!("{}?per_page={per_page}&page={page}", registries_path(org));
         let response = self.get_response(&path, &Self::org_hint(org))?;
         let p: Page = decode("GET", &path, &response)?;
         for c in &p.configurations {
             fits("GET", &path, c)?;
         }
-        Ok((p, response.body.len()))
+        Ok((p, response.body.len(), response.next_page))
     }
 
     /// Every configuration, 100 a request: ⌈n/100⌉ requests (one when there are none).
@@ -300,9 +307,11 @@ impl Client {
     /// Every configuration, handed to `each` a page at a time (so a caller need not keep them
     /// all); returns the `total_count` GitHub reported.
     ///
-    /// Bounded whatever the server sends: at most [`MAX_CONFIGURATIONS`] and
-    /// [`MAX_LISTING_BYTES`]; a page that repeats a name already listed, holds more than was
-    /// asked for, or a `total_count` past the bound, is an error that says so.
+    /// Complete or an error: the pages must follow each other (a `Link: rel="next"` names the
+    /// page after this one, and the last page has none), repeat no name, and add up to the
+    /// `total_count` every page reports. Bounded whatever the server sends: at most
+    /// [`MAX_CONFIGURATIONS`] and [`MAX_LISTING_BYTES`]; a page that holds more than was asked
+    /// for, or a `total_count` past the bound, is an error that says so.
     pub fn list_each(
         &self,
         org: &Org,
@@ -310,13 +319,13 @@ impl Client {
     ) -> Result<u64> {
         let mut seen = HashSet::new();
         let mut bytes = 0;
-        let mut total = 0;
         let mut listed = 0u64;
+        let mut first_total = None;
         for page in 1..=MAX_PAGES {
-            let (p, size) = self.list_page_sized(org, PER_PAGE, page)?;
+            let (p, size, next) = self.list_page_sized(org, PER_PAGE, page)?;
             bytes += size;
-            total = p.total_count;
             check_page(page, &p, bytes)?;
+            let total = *first_total.get_or_insert(p.total_count);
             if page == 1 {
                 // Bounded by check_page: total_count is at most MAX_CONFIGURATIONS here.
                 seen.reserve(total as usize);
@@ -326,18 +335,27 @@ impl Client {
                 if !seen.insert(key(&c.name)) {
                     bail!(
                         "listing the configurations: page {page} repeats `{}`, already listed; the server repeats pages, or the configurations changed while they were listed; run again",
-                        c.name
+                        text::escape(&c.name)
                     );
                 }
             }
             listed += got as u64;
+            let last = Listed {
+                page,
+                got,
+                listed,
+                total,
+                page_total: p.total_count,
+                next,
+            }
+            .is_last()?;
             each(p.configurations)?;
-            if got < PER_PAGE as usize || listed >= total {
-                return Ok(total.max(listed));
+            if last {
+                return Ok(total);
             }
         }
         Err(anyhow!(
-            "listing stopped after {MAX_PAGES} pages ({listed} configurations, {total} reported); the server keeps paging"
+            "listing stopped after {MAX_PAGES} pages ({listed} configurations); the server keeps paging"
         ))
     }
 
@@ -605,6 +623,58 @@ fn fits(method: &str, path: &str, c: &Configuration) -> Result<()> {
             decode::strip_query(path)
         )),
         None => Ok(()),
+    }
+}
+
+/// Where a listing stands after one page: what it saw, what the server says there is.
+struct Listed {
+    page: u32,
+    got: usize,
+    listed: u64,
+    total: u64,
+    page_total: u64,
+    next: Option<u32>,
+}
+
+impl Listed {
+    /// Whether this page ends the listing; an error when the pages disagree with each other
+    /// or with the `total_count`, saying what was seen (nothing listed so far is trusted).
+    fn is_last(&self) -> Result<bool> {
+        let Listed {
+            page,
+            got,
+            listed,
+            total,
+            page_total,
+            next,
+        } = *self;
+        let at = format!(
+            "listing the configurations is inconsistent: page {page} (after {listed} configurations, {total} reported)"
+        );
+        let check = "the listing cannot be trusted, so nothing was planned or written; run again, and if it persists check the org's configurations in its settings";
+        if page_total != total {
+            bail!(
+                "{at} reports {page_total} configurations where page 1 reported {total}; {check}"
+            );
+        }
+        if next.is_some_and(|n| n != page + 1) {
+            bail!(
+                "{at} links to page {} as the next one, not to page {}; {check}",
+                next.unwrap_or_default(),
+                page + 1
+            );
+        }
+        if listed > total {
+            bail!("{at} has more configurations than reported; {check}");
+        }
+        let end = got < PER_PAGE as usize || listed == total;
+        if end && listed < total {
+            bail!("{at} ends the listing short of the count reported; {check}");
+        }
+        if end && next.is_some() {
+            bail!("{at} ends the listing but links to a next page; {check}");
+        }
+        Ok(end)
     }
 }
 

@@ -35,6 +35,8 @@ pub struct Response {
     pub scopes: Option<(String, String)>,
     /// The page number of the `Link` header's `rel="last"`, when sent.
     pub last_page: Option<u32>,
+    /// The page number of the `Link` header's `rel="next"`, when sent.
+    pub next_page: Option<u32>,
 }
 
 /// A failure before a complete answer arrived (connection, timeout, TLS, oversized body).
@@ -204,7 +206,21 @@ impl Wire {
         };
         let scopes = header("x-oauth-scopes")
             .map(|have| (have, header("x-accepted-oauth-scopes").unwrap_or_default()));
-        let last_page = header("link").and_then(|l| last_page(&l));
+        let link = header("link");
+        let last_page = link.as_deref().and_then(|l| link_page(l, "last"));
+        let next_page = link.as_deref().and_then(|l| link_page(l, "next"));
+        if let Some(encoding) =
+            header("content-encoding").filter(|e| !e.eq_ignore_ascii_case("identity"))
+        {
+            return Err(Transport::fatal(
+                anyhow!(
+                    "{method} {}: the response ({status}) is `{}`-encoded, which was not asked for; refused as malformed",
+                    strip_query(path),
+                    crate::model::text::escape(&encoding)
+                ),
+                true,
+            ));
+        }
         let body = response
             .body_mut()
             .with_config()
@@ -227,6 +243,7 @@ impl Wire {
             body,
             scopes,
             last_page,
+            next_page,
         })
     }
 
@@ -241,10 +258,11 @@ impl Wire {
     }
 }
 
-/// The `page` of the `rel="last"` link in a `Link` header.
-fn last_page(link: &str) -> Option<u32> {
+/// The `page` of the link with this `rel` in a `Link` header.
+fn link_page(link: &str, rel: &str) -> Option<u32> {
+    let rel = format!("rel=\"{rel}\"");
     link.split(',')
-        .find(|part| part.contains("rel=\"last\""))
+        .find(|part| part.contains(&rel))
         .and_then(|part| {
             let url = part.split(['<', '>']).nth(1)?;
             let query = url.split_once('?')?.1;
@@ -314,7 +332,11 @@ mod tests {
     #[test]
     fn the_last_page_is_read_from_the_link_header() {
         let link = "<https://api.github.com/organizations/1/repos?per_page=100&page=2>; rel=\"next\", <https://api.github.com/organizations/1/repos?per_page=100&page=7>; rel=\"last\"";
-        assert_eq!(last_page(link), Some(7));
-        assert_eq!(last_page("<https://x/y?page=2>; rel=\"next\""), None);
+        assert_eq!(link_page(link, "last"), Some(7));
+        assert_eq!(link_page(link, "next"), Some(2));
+        assert_eq!(
+            link_page("<https://x/y?page=2>; rel=\"next\"", "last"),
+            None
+        );
     }
 }

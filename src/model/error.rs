@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::text::escape;
+
 /// Why a run did not do everything it was asked.
 #[derive(Debug)]
 pub enum Error {
@@ -103,14 +105,16 @@ impl fmt::Display for ApiError {
         if let Some(reason) = reason(self.status) {
             write!(f, " {reason}")?;
         }
+        // What the server wrote is shown with its controls escaped: it cannot break a line,
+        // colour the log or pass one name off as another.
         if let Some(m) = &self.message {
-            write!(f, ": {m}")?;
+            write!(f, ": {}", escape(m))?;
         }
         if !self.errors.is_empty() {
-            write!(f, " [{}]", self.errors.join("; "))?;
+            write!(f, " [{}]", escape(&self.errors.join("; ")))?;
         }
         if let Some(d) = &self.documentation_url {
-            write!(f, " (see {d})")?;
+            write!(f, " (see {})", escape(d))?;
         }
         if let Some(h) = &self.hint {
             write!(f, "; hint: {h}")?;

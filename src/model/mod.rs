@@ -5,6 +5,7 @@ pub mod answers;
 pub mod cancel;
 pub mod error;
 pub mod spec;
+pub mod text;
 pub mod types;
 
 pub use answers::{Configuration, Page, PublicKey};

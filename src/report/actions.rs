@@ -13,7 +13,7 @@ use crypto_box::aead::OsRng;
 use crypto_box::aead::rand_core::RngCore;
 
 use super::{OutputValue, Outputs, print_line};
-use crate::model::Secret;
+use crate::model::{Secret, text};
 
 /// Escapes the data part of a workflow command, as the runner unescapes it.
 pub fn escape_data(s: &str) -> String {
@@ -42,7 +42,7 @@ pub fn mask(secrets: &[Secret]) {
 pub fn annotate(level: &str, message: &str) {
     print_line(&format!(
         "::{level} title=private-registries::{}",
-        escape_data(message)
+        escape_data(&text::escape_keeping_lines(message))
     ));
 }
 
@@ -52,17 +52,18 @@ pub fn write(outputs: &Outputs, output_file: &Path, summary_file: Option<&Path>)
     let entries = |w: &mut dyn Write| -> std::io::Result<()> {
         for (key, value) in &outputs.values {
             match value {
-                OutputValue::Text(t) => write_entry(w, key, &[t.as_str()])?,
-                OutputValue::Json(raw) => write_entry(w, key, &[raw.get()])?,
+                OutputValue::Text(t) => write_entry(w, key, &[&text::escape_keeping_lines(t)])?,
+                OutputValue::Json(raw) => write_entry(w, key, &[&text::escape_json(raw.get())])?,
                 OutputValue::JsonList(items) => {
-                    let mut parts = vec!["["];
+                    let mut parts = vec![std::borrow::Cow::Borrowed("[")];
                     for (i, item) in items.iter().enumerate() {
                         if i > 0 {
-                            parts.push(",");
+                            parts.push(",".into());
                         }
-                        parts.push(item.get());
+                        parts.push(text::escape_json(item.get()));
                     }
-                    parts.push("]");
+                    parts.push("]".into());
+                    let parts: Vec<&str> = parts.iter().map(|p| p.as_ref()).collect();
                     write_entry(w, key, &parts)?;
                 }
             }
@@ -71,7 +72,8 @@ pub fn write(outputs: &Outputs, output_file: &Path, summary_file: Option<&Path>)
     };
     append(output_file, entries).context("writing the step outputs to GITHUB_OUTPUT")?;
     if let (Some(path), false) = (summary_file, outputs.summary.is_empty()) {
-        append(path, |w| w.write_all(outputs.summary.as_bytes()))
+        let summary = text::escape_keeping_lines(&outputs.summary);
+        append(path, |w| w.write_all(summary.as_bytes()))
             .context("writing the step summary to GITHUB_STEP_SUMMARY")?;
     }
     Ok(())

@@ -7,6 +7,7 @@ use std::io::Write;
 use anyhow::{Context, Result};
 
 use super::{Outputs, print_err, print_line};
+use crate::model::text;
 
 /// Rows to show at a terminal, with a title line and the outcome line after.
 #[derive(Debug, Default, Clone)]
@@ -24,11 +25,10 @@ const RED: &str = "\x1b[31m";
 const YELLOW: &str = "\x1b[33m";
 const RESET: &str = "\x1b[0m";
 
-/// Text from anywhere, made safe for a terminal: no escape sequences, no line breaks.
+/// Text from anywhere, made safe for a terminal: no escape sequences, no line breaks, no
+/// bidi or zero-width characters (each shown as a visible `\u{…}` escape).
 pub fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    text::escape(s).into_owned()
 }
 
 /// A plain `level: message` line on stderr (`error:` in red at a colour terminal).
@@ -49,9 +49,9 @@ pub fn message(level: &str, text: &str, colour: bool) {
 /// The outputs as one JSON document on stdout.
 pub fn document(outputs: &Outputs) -> Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let written = serde_json::to_writer_pretty(&mut out, &outputs.values)
+    let written = serde_json::to_string_pretty(&outputs.values)
         .map_err(std::io::Error::from)
-        .and_then(|()| writeln!(out))
+        .and_then(|json| writeln!(out, "{}", text::escape_json(&json)))
         .and_then(|()| out.flush());
     match written {
         // A closed pipe (`… | head`) is not an error worth dying for.
@@ -64,7 +64,7 @@ pub fn document(outputs: &Outputs) -> Result<()> {
 pub fn show(outputs: &Outputs, colour: bool) {
     if let Some(raw) = &outputs.raw {
         let mut out = std::io::stdout().lock();
-        let _ = out.write_all(raw.as_bytes());
+        let _ = out.write_all(text::escape_keeping_lines(raw).as_bytes());
         return;
     }
     let Some(table) = &outputs.table else {
@@ -130,7 +130,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn columns_align_and_escapes_are_dropped() {
+    fn columns_align_and_escapes_are_shown_escaped() {
         let rows = vec![
             vec!["NPM".to_string(), "npm_registry".to_string()],
             vec!["A_LONGER_NAME\x1b[31m".to_string(), "x".to_string()],
@@ -139,9 +139,9 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "NAME                TYPE",
-                "NPM                 npm_registry",
-                "A_LONGER_NAME [31m  x",
+                "NAME                       TYPE",
+                "NPM                        npm_registry",
+                "A_LONGER_NAME\\u{001B}[31m  x",
             ]
         );
         assert_eq!(aligned(&["a"], &[], false), ["(none)"]);
