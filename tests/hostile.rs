@@ -793,3 +793,70 @@ fn bidi_and_zero_width_characters_in_returned_names_are_escaped_everywhere() {
         assert_eq!(registries[0]["name"], spoof, "{front:?}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// A credential pasted where a name belongs
+
+const PASTED: &str = "ghp_R3alT0kenR3alT0kenR3alT0kenR3alT0ken";
+
+#[test]
+fn a_token_pasted_where_a_name_belongs_is_refused_unseen_and_masked() {
+    let npm = "npm_abcdefghijklmnopqrstuvwxyz0123456789";
+    let manifest = format!(
+        "- registry_type: npm_registry\n  url: https://npm.example.com/{PASTED}/\n  username: {npm}\n  visibility: private\n  secret_env: NPM_TOKEN\n"
+    );
+    type Case<'a> = (&'a str, Vec<(&'a str, String)>, Vec<&'a str>);
+    let cases: Vec<Case> = vec![
+        (
+            "a manifest's secret_env",
+            vec![
+                ("operation", "sync".into()),
+                (
+                    "registries",
+                    format!(
+                        "- registry_type: npm_registry\n  url: https://npm.example.com\n  visibility: private\n  secret_env: {PASTED}\n"
+                    ),
+                ),
+            ],
+            vec![PASTED],
+        ),
+        (
+            "a manifest's url and username",
+            vec![("operation", "sync".into()), ("registries", manifest)],
+            vec![PASTED, npm],
+        ),
+        (
+            "org and name",
+            vec![("operation", "get".into()), ("name", PASTED.into())],
+            vec![PASTED],
+        ),
+    ];
+    for (case, inputs, secrets) in cases {
+        for front in support::Front::BOTH {
+            let server = FaultServer::start();
+            let mut action = Action::new(server.url())
+                .front(front)
+                .env("NPM_TOKEN", "s3cr3t-value");
+            for (k, v) in &inputs {
+                action = action.input(k, v);
+            }
+            let out = action.run();
+            out.assert_failure();
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{case} ({front:?})\n{}",
+                out.dump()
+            );
+            assert!(
+                server.requests().is_empty(),
+                "{case} ({front:?}): a request was sent"
+            );
+            out.assert_mentions(&["looks like a credential (a token or a key) and is not shown"]);
+            out.assert_no_leak(&secrets);
+            for secret in &secrets {
+                out.assert_masked(secret);
+            }
+        }
+    }
+}

@@ -19,7 +19,7 @@ use crate::client::Connection;
 use crate::core::Request;
 use crate::model::spec::{RawSpec, SPEC_KEYS};
 use crate::model::types::ApiUrl;
-use crate::model::{Entry, Error, OidcField, Operation, Org, Secret, parse_bool};
+use crate::model::{Entry, Error, OidcField, Operation, Org, Secret, credential, parse_bool};
 use crate::report::Sink;
 
 /// The inputs besides the registry keys ([`SPEC_KEYS`] and the OIDC fields).
@@ -135,12 +135,22 @@ pub fn values_to_mask(env: &Env) -> Vec<Secret> {
     if let Some(text) = env.get("INPUT_REGISTRIES") {
         values.extend(mask::secrets_to_mask(text, env));
     }
+    // A credential pasted where no secret belongs (a name, a URL, the manifest's `username`)
+    // is masked at once too, before the error that refuses it.
+    for (var, value) in env.vars() {
+        if var.starts_with("INPUT_") && var != "INPUT_CA_CERTIFICATE" {
+            let found = credential::credentials_in(value);
+            values.extend(found.into_iter().map(|w| Secret::new(w.to_string())));
+        }
+    }
     if let Some(Ok(path)) = env
         .get("INPUT_REGISTRIES_FILE")
         .map(|p| shared::in_workspace(p, env.path("GITHUB_WORKSPACE").as_deref()))
         && let Ok(text) = std::fs::read_to_string(path)
     {
         values.extend(mask::secrets_to_mask(&text, env));
+        let found = credential::credentials_in(&text);
+        values.extend(found.into_iter().map(|w| Secret::new(w.to_string())));
     }
     if let Some(Ok(secrets)) = env
         .get("INPUT_SECRETS")
@@ -149,6 +159,21 @@ pub fn values_to_mask(env: &Env) -> Vec<Secret> {
         values.extend(secrets.values());
     }
     values
+}
+
+/// Inputs that never hold a secret, by name, with their values: every input but the token, the
+/// secrets, those whose keys the registry parser checks itself (the manifest, the registry
+/// keys), and `ca_certificate` (a public certificate, whose base64 looks random).
+fn plain_inputs(env: &Env) -> impl Iterator<Item = (String, &str)> {
+    const SECRET_OR_PARSED: &[&str] =
+        &["token", "secret", "secrets", "registries", "ca_certificate"];
+    env.vars().filter_map(|(var, value)| {
+        let name = var.strip_prefix("INPUT_")?.to_ascii_lowercase();
+        let parsed = SECRET_OR_PARSED.contains(&name.as_str())
+            || SPEC_KEYS.contains(&name.as_str())
+            || OidcField::ALL.iter().any(|f| f.as_str() == name);
+        (!parsed).then_some((name, value))
+    })
 }
 
 /// Every `INPUT_*` variable must be an input of the action, with a UTF-8 value.
@@ -192,6 +217,10 @@ pub fn request(env: &Env) -> Result<Request, Error> {
         .map_err(|e| Error::invalid(format!("inputs could not be read: {e}")))?;
     let mut errors = Vec::new();
     unknown_inputs(env, &mut errors);
+    errors.extend(shared::credentials_where_none_belong(
+        plain_inputs(env).map(|(name, v)| (input(&name), v)),
+        "credentials go only in the inputs made for them (token, secret, secrets)",
+    ));
     let operation = match raw.operation.as_deref().map(str::parse::<Operation>) {
         None => Operation::Set,
         Some(Ok(op)) => op,

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::client::tls;
 use crate::core::Command;
+use crate::model::credential::looks_like_credential;
 use crate::model::spec::{Label, RawSpec, SPEC_KEYS};
 use crate::model::{
     ConfigName, Entry, ExportFormat, Operation, Org, RegistrySpec, Secret, shorten, split_list,
@@ -354,6 +355,9 @@ pub fn in_workspace(value: &str, workspace: Option<&Path>) -> Result<PathBuf, St
 /// Whether `var` can name an environment variable; the error never quotes it (a secret pasted
 /// where its variable's name belongs must not be echoed).
 pub fn env_var_name(var: &str) -> Result<(), String> {
+    if looks_like_credential(var) {
+        return Err("the value looks like a credential (a token or a key) and is not shown; give the name of the environment variable that holds it, e.g. NPM_TOKEN".to_string());
+    }
     let valid = var.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if valid {
@@ -361,6 +365,23 @@ pub fn env_var_name(var: &str) -> Result<(), String> {
     } else {
         Err("is not an environment variable name (the value is not shown, in case it is the secret itself); allowed: letters, digits and `_`, e.g. NPM_TOKEN".to_string())
     }
+}
+
+/// Each given input (by its label) whose value looks like a credential, refused without
+/// quoting it. `values` holds the inputs that never carry a secret; `advice` says where one goes.
+pub fn credentials_where_none_belong<'a>(
+    values: impl IntoIterator<Item = (String, &'a str)>,
+    advice: &str,
+) -> Vec<String> {
+    values
+        .into_iter()
+        .filter(|(_, v)| looks_like_credential(v))
+        .map(|(label, _)| {
+            format!(
+                "{label}: the value looks like a credential (a token or a key) and is not shown; {advice}"
+            )
+        })
+        .collect()
 }
 
 /// The candidate closest to `word` when it is close enough to be a likely typo.

@@ -3,6 +3,7 @@
 
 pub mod answers;
 pub mod cancel;
+pub mod credential;
 pub mod error;
 pub mod spec;
 pub mod text;

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::answers::Configuration;
+use super::credential::looks_like_credential;
 use super::types::{
     AuthType, ConfigName, OidcField, RegistryType, RegistryUrl, RepoName, Secret, Visibility,
     parse_bool, same_url, shorten, split_list,
@@ -52,9 +53,14 @@ pub struct RegistrySpec {
 impl RegistrySpec {
     /// Parses every key, collecting every problem (each naming its key and the allowed values).
     pub fn parse(raw: &RawSpec, label: Label) -> Result<Self, Vec<String>> {
-        let mut errors = Vec::new();
+        let mut errors = credentials_where_none_belong(raw, label);
         let mut spec = RegistrySpec::default();
-        let get = |k: &str| raw.get(k).map(String::as_str);
+        // A value refused as a credential is not looked at again (no later message quotes it).
+        let get = |k: &str| {
+            raw.get(k)
+                .map(String::as_str)
+                .filter(|v| k == "secret" || !looks_like_credential(v))
+        };
 
         fn field<T>(
             errors: &mut Vec<String>,
@@ -538,6 +544,20 @@ pub(crate) fn text_of(v: &serde_json::Value) -> Option<String> {
 }
 
 /// The OIDC fields among the keys given: one pass over the (few) keys, not a look-up per field.
+/// Every key but `secret` whose value looks like a credential (a token pasted into `username`
+/// or `url`, say): refused, never quoted.
+fn credentials_where_none_belong(raw: &RawSpec, label: Label) -> Vec<String> {
+    raw.iter()
+        .filter(|(k, v)| k.as_str() != "secret" && looks_like_credential(v))
+        .map(|(k, _)| {
+            format!(
+                "{}: the value looks like a credential (a token or a key) and is not shown; a credential goes only in `secret` (or the variable `secret_env` names, or a `${{{{ secrets.NAME }}}}` reference in a secret field)",
+                label(k)
+            )
+        })
+        .collect()
+}
+
 fn oidc_of(raw: &RawSpec) -> BTreeMap<OidcField, String> {
     raw.iter()
         .filter_map(|(key, v)| {

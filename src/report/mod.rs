@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use crate::model::{Error, Event, Secret};
+use crate::model::{Error, Event, Secret, credential};
 
 /// Writes one line to stdout; a closed pipe (`… | head`) is not an error worth dying for.
 pub fn print_line(line: &str) {
@@ -129,12 +129,14 @@ impl Sink {
     }
 
     /// Says an event: an annotation in a workflow, a plain `level: message` line on stderr.
+    /// A word that looks like a credential is never said, whatever message quotes it.
     pub fn event(&self, event: &Event) {
         let (level, message) = match event {
             Event::Notice(m) => ("notice", m),
             Event::Warning(m) => ("warning", m),
             Event::Error(m) => ("error", m),
         };
+        let message = &credential::redact(message);
         match self {
             Sink::Actions { .. } => actions::annotate(level, message),
             Sink::Terminal { colour, .. } => terminal::message(level, message, *colour),

@@ -58,6 +58,23 @@ pub struct CliRun {
 
 /// Reads the arguments into a request; nothing is sent.
 pub fn prepare(args: Vec<std::ffi::OsString>, env: &Env) -> Prepared {
+    // Before clap, whose own errors quote arguments back: a credential typed as an argument
+    // is refused unseen (and it would stay in the shell's history).
+    let pasted = shared::credentials_where_none_belong(
+        args.iter()
+            .enumerate()
+            .skip(1)
+            .filter_map(|(i, a)| Some((format!("argument {i}"), a.to_str()?))),
+        "pass a secret with --secret-stdin, --secret-env NAME or --secrets-file, never as an argument",
+    );
+    if !pasted.is_empty() {
+        let terminal = std::io::stdout().is_terminal();
+        let sink = Sink::Terminal {
+            json: !terminal,
+            colour: terminal && std::io::stderr().is_terminal() && env.get("NO_COLOR").is_none(),
+        };
+        return Prepared::Invalid(sink, Error::Invalid(pasted));
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
