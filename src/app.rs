@@ -17,16 +17,41 @@ pub const EXIT_OK: u8 = 0;
 /// A GitHub Actions step: `INPUT_*` → request → core → outputs.
 pub fn run_action(env: &Env, cancel: &Cancel) -> u8 {
     let sink = action::sink(env);
-    sink.mask(&action::values_to_mask(env));
-    match action::request(env) {
+    let request = until_signalled(cancel, &sink, || {
+        sink.mask(&action::values_to_mask(env));
+        action::request(env)
+    });
+    match request {
         Ok(request) => execute(&request, &sink, cancel),
         Err(e) => fail(&sink, &e, false),
     }
 }
 
+/// Runs `validate` (reading files, parsing a manifest) so that SIGINT or SIGTERM ends the
+/// process at once, whatever the parse is doing: the reporter says it was cancelled before
+/// anything was sent and exits 128 + the signal.
+fn until_signalled<T>(cancel: &Cancel, sink: &Sink, validate: impl FnOnce() -> T) -> T {
+    let claim = Claim::default();
+    watch::spawn(
+        cancel.clone(),
+        Journal::default(),
+        sink.clone(),
+        claim.clone(),
+    );
+    let validated = validate();
+    if !claim.take() {
+        // The reporter is saying the run was cancelled, and ends the process.
+        loop {
+            std::thread::park();
+        }
+    }
+    validated
+}
+
 /// The command line: arguments → request → core → table or JSON.
 pub fn run_cli(args: Vec<std::ffi::OsString>, env: &Env, cancel: &Cancel) -> u8 {
-    match cli::prepare(args, env) {
+    let sink = cli::early_sink(env);
+    match until_signalled(cancel, &sink, || cli::prepare(args, env)) {
         Prepared::Done(status) => status,
         Prepared::Invalid(sink, e) => fail(&sink, &e, false),
         Prepared::Run(run) => {

@@ -233,3 +233,198 @@ fn a_listing_that_disagrees_with_itself_is_refused_and_nothing_is_written() {
         }
     }
 }
+
+/// A directory of its own with a FIFO in it, removed when dropped.
+struct FifoDir(std::path::PathBuf);
+
+impl FifoDir {
+    fn new(tag: &str) -> FifoDir {
+        let dir = std::env::temp_dir().join(format!("pr-fifo-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("create the directory");
+        let made = std::process::Command::new("mkfifo")
+            .arg(dir.join("registries.yml"))
+            .status()
+            .expect("run mkfifo");
+        assert!(made.success());
+        FifoDir(dir)
+    }
+
+    fn fifo(&self) -> String {
+        self.0.join("registries.yml").display().to_string()
+    }
+}
+
+impl Drop for FifoDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A FIFO or a device where a manifest or a certificate belongs is refused at once (exit 2,
+/// no request), instead of blocking in open() or reading without end.
+#[test]
+fn a_fifo_or_a_device_is_refused_at_once_before_any_request() {
+    let dir = FifoDir::new("refused");
+    let cases: Vec<(support::Front, &str, String)> = vec![
+        (
+            support::Front::Action,
+            "registries_file",
+            "registries.yml".into(),
+        ),
+        (support::Front::Cli, "registries_file", dir.fifo()),
+        (support::Front::Cli, "registries_file", "/dev/zero".into()),
+        (support::Front::Action, "ca_certificate", "/dev/zero".into()),
+    ];
+    for (front, key, value) in cases {
+        let server = FaultServer::start();
+        let mut action = Action::new(server.url())
+            .front(front)
+            .timeout(std::time::Duration::from_secs(20))
+            .input(
+                "operation",
+                if key == "ca_certificate" {
+                    "list"
+                } else {
+                    "sync"
+                },
+            )
+            .input(key, &value);
+        if front == support::Front::Action {
+            action = action.env("GITHUB_WORKSPACE", &dir.0.display().to_string());
+        }
+        let out = action.run();
+        out.assert_failure();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{key}={value} ({front:?})\n{}",
+            out.dump()
+        );
+        out.assert_mentions(&["not a regular file (a FIFO, a device or a directory)"]);
+        assert!(server.requests().is_empty(), "{key}={value} ({front:?})");
+    }
+}
+
+/// 100,000 levels of flow mappings in 500 KB (about 4 minutes of parsing before) are refused
+/// by the depth scan; a manifest past 1 MiB is refused by its size.
+#[test]
+fn a_deeply_nested_or_huge_manifest_is_refused_before_it_is_parsed() {
+    let deep = format!("registries:\n  npm: {}\n", "{a: ".repeat(100_000));
+    let huge = format!(
+        "# {}\n- registry_type: npm_registry\n  url: https://npm.example.com\n  visibility: all\n  secret: x\n",
+        "x".repeat(1 << 20)
+    );
+    for (text, words) in [
+        (deep, "nested more than 64 levels deep at line 2"),
+        (huge, "larger than 1 MiB; this tool reads at most that"),
+    ] {
+        for front in support::Front::BOTH {
+            let server = FaultServer::start();
+            let out = Action::new(server.url())
+                .front(front)
+                .timeout(std::time::Duration::from_secs(20))
+                .file("registries.yml", &text)
+                .input("operation", "sync")
+                .input("registries_file", "registries.yml")
+                .run();
+            out.assert_failure();
+            assert_eq!(out.status.code(), Some(2), "{front:?}\n{}", out.dump());
+            out.assert_mentions(&[words]);
+            assert!(server.requests().is_empty(), "{front:?}");
+        }
+    }
+}
+
+/// A manifest read from standard input that never ends: SIGTERM ends the run at once (exit
+/// 143), with nothing sent.
+#[test]
+fn a_signal_ends_a_run_whose_manifest_never_ends() {
+    let server = FaultServer::start();
+    let started = std::time::Instant::now();
+    let mut action = Action::new(server.url())
+        .no_output_file()
+        .env("GH_TOKEN", support::TOKEN)
+        .timeout(std::time::Duration::from_secs(10));
+    for arg in [
+        "sync",
+        "--org",
+        "acme",
+        "--api-url",
+        server.url(),
+        "--registries",
+        "-",
+    ] {
+        action = action.arg(arg);
+    }
+    let out = action
+        .stdin_never_ending("- registry_type: npm_registry\n")
+        .signal_after(std::time::Duration::from_millis(300), "TERM")
+        .run();
+    assert_eq!(out.status.code(), Some(143), "{}", out.dump());
+    out.assert_mentions(&["cancelled (SIGTERM) before anything was written"]);
+    assert!(server.requests().is_empty());
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
+
+/// A value past what GitHub takes is refused by its size, never quoted or sent.
+#[test]
+fn a_value_past_its_bound_is_refused_by_its_size() {
+    let long_url = format!("https://npm.example.com/{}", "p".repeat(3000));
+    for front in support::Front::BOTH {
+        let server = FaultServer::start();
+        let out = Action::new(server.url())
+            .front(front)
+            .input("operation", "create")
+            .input("registry_type", "npm_registry")
+            .input("url", &long_url)
+            .input("username", &"u".repeat(300))
+            .input("visibility", "all")
+            .input("secret", "s3cr3t-value")
+            .run();
+        out.assert_failure();
+        assert_eq!(out.status.code(), Some(2), "{front:?}\n{}", out.dump());
+        out.assert_mentions(&[
+            "3024 bytes long; at most 2048 allowed",
+            "300 bytes long; at most 256 allowed",
+        ]);
+        assert!(!out.stderr.contains(&"p".repeat(100)) && !out.stdout.contains(&"p".repeat(100)));
+        assert!(server.requests().is_empty(), "{front:?}");
+    }
+}
+
+/// Outputs that would pass GitHub's 1 MiB a job are cut with a warning: the listing keeps the
+/// configurations that fit (still JSON), `result` and `total_count` are whole.
+#[test]
+fn outputs_past_one_mebibyte_are_cut_with_a_warning() {
+    let server = FaultServer::start();
+    let long = |p: usize| -> Vec<Value> {
+        fresh(p * 100, 100)
+            .into_iter()
+            .map(|mut c| {
+                c["url"] = json!(format!(
+                    "{}/{}",
+                    c["url"].as_str().unwrap_or(""),
+                    "x".repeat(1500)
+                ));
+                c
+            })
+            .collect()
+    };
+    let pages: Vec<Reply> = (0..10).map(|p| page(1_000, long(p))).collect();
+    server.script("GET", LIST, pages);
+    let out = Action::new(server.url()).input("operation", "list").run();
+    out.assert_success();
+    let file = out.output_file.as_deref().unwrap_or_default();
+    assert!(
+        file.len() <= (1 << 20) + 4096,
+        "GITHUB_OUTPUT holds {} bytes",
+        file.len()
+    );
+    assert_eq!(out.output("result"), "listed");
+    assert_eq!(out.output("total_count"), "1000");
+    let kept = out.json("registries").as_array().map_or(0, Vec::len);
+    assert!(kept > 500 && kept < 1000, "{kept} configurations kept");
+    out.assert_mentions(&[&format!(
+        "output `registries` holds the first {kept} of 1000 items: GitHub allows a job at most 1 MiB of outputs"
+    )]);
+}

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use zeroize::Zeroize;
 
 use super::env::Env;
+use super::files;
 use super::manifest;
 use super::mask;
 use super::secrets::Secrets;
@@ -146,7 +147,7 @@ pub fn values_to_mask(env: &Env) -> Vec<Secret> {
     if let Some(Ok(path)) = env
         .get("INPUT_REGISTRIES_FILE")
         .map(|p| shared::in_workspace(p, env.path("GITHUB_WORKSPACE").as_deref()))
-        && let Ok(text) = std::fs::read_to_string(path)
+        && let Ok(text) = files::read_regular(&path, files::MAX_FILE)
     {
         values.extend(mask::secrets_to_mask(&text, env));
         let found = credential::credentials_in(&text);
@@ -447,7 +448,7 @@ fn registries(
 
 fn read_in_workspace(path: &str, env: &Env) -> Result<String, String> {
     let file = shared::in_workspace(path, env.path("GITHUB_WORKSPACE").as_deref())?;
-    std::fs::read_to_string(&file).map_err(|e| format!("{} cannot be read ({e})", file.display()))
+    files::read_regular(&file, files::MAX_FILE)
 }
 
 #[cfg(test)]

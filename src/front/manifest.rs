@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde_norway::Value as Yaml;
 
 use super::dependabot;
+use super::depth::{self, MAX_DEPTH};
 use super::env::Env;
 use super::mask::DEPENDABOT_SECRET_KEYS;
 use super::secrets::{Secrets, reference};
@@ -80,6 +81,13 @@ fn unknown_key(key: &str) -> String {
 /// program wrote) goes through the JSON parser first, several times faster than libyaml on a
 /// long one; whatever it does not take, the YAML parser reads (JSON is YAML).
 fn load(text: &str, origin: &str) -> Result<Yaml, String> {
+    // A byte order mark, as Windows editors write one, is not part of the document.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(line) = depth::too_deep(text) {
+        return Err(format!(
+            "{origin}: nested more than {MAX_DEPTH} levels deep at line {line}; a manifest needs a handful (the text is not shown, as it may hold a secret)"
+        ));
+    }
     if text.trim_start().starts_with(['[', '{'])
         && let Ok(value) = serde_json::from_str::<Yaml>(text)
     {

@@ -63,11 +63,15 @@ pub fn secrets_to_mask(text: &str, env: &Env) -> Vec<Secret> {
     };
     // JSON first (a program's manifest, scanned several times faster), else YAML; a scan that
     // fails part-way keeps what it found, and the line pass below covers the rest.
-    let json = text.trim_start().starts_with(['[', '{'])
+    // A text nested too deeply is not parsed (it is refused later): the line pass covers it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let deep = super::depth::too_deep(text).is_some();
+    let json = !deep
+        && text.trim_start().starts_with(['[', '{'])
         && (&mut scan)
             .deserialize(&mut serde_json::Deserializer::from_str(text))
             .is_ok();
-    if !json {
+    if !json && !deep {
         let _ = (&mut scan).deserialize(serde_norway::Deserializer::from_str(text));
     }
     by_line(text, env, &mut found);

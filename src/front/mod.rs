@@ -7,7 +7,9 @@
 pub mod action;
 pub mod cli;
 pub mod dependabot;
+pub mod depth;
 pub mod env;
+pub mod files;
 pub mod manifest;
 pub mod mask;
 pub mod secrets;

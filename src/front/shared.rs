@@ -296,12 +296,8 @@ pub fn ca_certificate(value: &str, base: Option<&Path>) -> Result<String, String
             (true, Some(ws)) => ws.join(path),
             _ => path,
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            format!(
-                "neither PEM text nor a readable file ({}: {e})",
-                path.display()
-            )
-        })?;
+        let text = super::files::read_regular(&path, super::files::MAX_FILE)
+            .map_err(|e| format!("neither PEM text nor a readable file ({e})"))?;
         if !text.contains("-----BEGIN CERTIFICATE-----") {
             return Err(format!(
                 "{} holds no PEM certificate (-----BEGIN CERTIFICATE-----)",

@@ -29,6 +29,29 @@ pub const SPEC_KEYS: &[&str] = &[
     "secret",
 ];
 
+/// The longest secret GitHub stores: 48 KiB.
+pub const MAX_SECRET: usize = 48 * 1024;
+
+/// The longest value of each key, in bytes, and why: GitHub's own limits where it states one,
+/// else a bound no real registry comes near (a URL past 2,048 bytes is refused by most
+/// servers). Keys not listed (the OIDC fields, the enums) take [`MAX_OTHER`].
+const MAX_LEN: &[(&str, usize, &str)] = &[
+    ("secret", MAX_SECRET, "GitHub's limit for a secret"),
+    ("url", 2048, "the longest URL this tool sends"),
+    ("username", 256, "the longest username this tool sends"),
+    (
+        "selected_repositories",
+        100 * 1024,
+        "up to 1,000 repositories of GitHub's 100-character names",
+    ),
+    (
+        "selected_repository_ids",
+        20 * 1024,
+        "up to 1,000 repository ids",
+    ),
+];
+const MAX_OTHER: usize = 256;
+
 /// Raw key → value strings (empty values already dropped) to build a spec from.
 pub type RawSpec = BTreeMap<String, String>;
 
@@ -54,12 +77,14 @@ impl RegistrySpec {
     /// Parses every key, collecting every problem (each naming its key and the allowed values).
     pub fn parse(raw: &RawSpec, label: Label) -> Result<Self, Vec<String>> {
         let mut errors = credentials_where_none_belong(raw, label);
+        errors.extend(oversized(raw, label));
         let mut spec = RegistrySpec::default();
-        // A value refused as a credential is not looked at again (no later message quotes it).
+        // A value refused as a credential or for its size is not looked at again (no later
+        // message quotes it).
         let get = |k: &str| {
             raw.get(k)
                 .map(String::as_str)
-                .filter(|v| k == "secret" || !looks_like_credential(v))
+                .filter(|v| (k == "secret" || !looks_like_credential(v)) && v.len() <= max_len(k).0)
         };
 
         fn field<T>(
@@ -554,6 +579,30 @@ fn credentials_where_none_belong(raw: &RawSpec, label: Label) -> Vec<String> {
                 "{}: the value looks like a credential (a token or a key) and is not shown; a credential goes only in `secret` (or the variable `secret_env` names, or a `${{{{ secrets.NAME }}}}` reference in a secret field)",
                 label(k)
             )
+        })
+        .collect()
+}
+
+/// The bound of `key`'s value and why.
+fn max_len(key: &str) -> (usize, &'static str) {
+    MAX_LEN.iter().find(|(k, ..)| *k == key).map_or(
+        (MAX_OTHER, "the longest such value this tool sends"),
+        |(_, n, why)| (*n, *why),
+    )
+}
+
+/// Every value past its key's bound, refused by its size alone.
+fn oversized(raw: &RawSpec, label: Label) -> Vec<String> {
+    raw.iter()
+        .filter_map(|(k, v)| {
+            let (max, why) = max_len(k);
+            (v.len() > max).then(|| {
+                format!(
+                    "{}: {} bytes long; at most {max} allowed ({why})",
+                    label(k),
+                    v.len()
+                )
+            })
         })
         .collect()
 }

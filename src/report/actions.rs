@@ -46,37 +46,103 @@ pub fn annotate(level: &str, message: &str) {
     ));
 }
 
+/// GitHub's limit on the outputs of a job: 1 MiB in all. Past it the step would fail after
+/// its writes, so what does not fit is cut, with a warning.
+pub const MAX_OUTPUTS: usize = 1 << 20;
+
 /// Appends the outputs to `GITHUB_OUTPUT` and the summary to `GITHUB_STEP_SUMMARY`, each
-/// value written straight from where it is held (no copy of a large listing is made).
+/// value written straight from where it is held (no copy of a large listing is made). Outputs
+/// past [`MAX_OUTPUTS`] in all are cut: a list keeps the items that fit, any other value is left
+/// out, and a warning names each.
 pub fn write(outputs: &Outputs, output_file: &Path, summary_file: Option<&Path>) -> Result<()> {
+    let mut cuts = Vec::new();
     let entries = |w: &mut dyn Write| -> std::io::Result<()> {
-        for (key, value) in &outputs.values {
-            match value {
-                OutputValue::Text(t) => write_entry(w, key, &[&text::escape_keeping_lines(t)])?,
-                OutputValue::Json(raw) => write_entry(w, key, &[&text::escape_json(raw.get())])?,
-                OutputValue::JsonList(items) => {
-                    let mut parts = vec![std::borrow::Cow::Borrowed("[")];
-                    for (i, item) in items.iter().enumerate() {
-                        if i > 0 {
-                            parts.push(",".into());
-                        }
-                        parts.push(text::escape_json(item.get()));
-                    }
-                    parts.push("]".into());
-                    let parts: Vec<&str> = parts.iter().map(|p| p.as_ref()).collect();
-                    write_entry(w, key, &parts)?;
-                }
+        let mut budget = MAX_OUTPUTS;
+        // The smallest first, so `result` and the counts are never what is cut.
+        let mut values: Vec<_> = outputs
+            .values
+            .iter()
+            .map(|(key, value)| (key, value, parts_of(value)))
+            .collect();
+        values.sort_by_key(|(_, _, parts)| parts.iter().map(|p| p.len()).sum::<usize>());
+        for (key, value, parts) in values {
+            let (kept, total) = fitting(&parts, value, budget);
+            if kept.is_none() || kept.is_some_and(|k| k < total) {
+                cuts.push(cut_warning(key, kept, total));
             }
+            let Some(kept) = kept else { continue };
+            let mut shown: Vec<&str> = Vec::with_capacity(kept * 2 + 2);
+            if let OutputValue::JsonList(_) = value {
+                shown.push("[");
+                for (i, item) in parts.iter().take(kept).enumerate() {
+                    if i > 0 {
+                        shown.push(",");
+                    }
+                    shown.push(item);
+                }
+                shown.push("]");
+            } else {
+                shown.extend(parts.iter().map(|p| p.as_ref()));
+            }
+            budget =
+                budget.saturating_sub(shown.iter().map(|p| p.len()).sum::<usize>() + key.len());
+            write_entry(w, key, &shown)?;
         }
         Ok(())
     };
-    append(output_file, entries).context("writing the step outputs to GITHUB_OUTPUT")?;
+    let written = append(output_file, entries).context("writing the step outputs to GITHUB_OUTPUT");
+    for cut in &cuts {
+        annotate("warning", cut);
+    }
+    written?;
     if let (Some(path), false) = (summary_file, outputs.summary.is_empty()) {
         let summary = text::escape_keeping_lines(&outputs.summary);
         append(path, |w| w.write_all(summary.as_bytes()))
             .context("writing the step summary to GITHUB_STEP_SUMMARY")?;
     }
     Ok(())
+}
+
+/// The text of a value: one part, or (a list) one part an item; escaped for the log.
+fn parts_of(value: &OutputValue) -> Vec<std::borrow::Cow<'_, str>> {
+    match value {
+        OutputValue::Text(t) => vec![text::escape_keeping_lines(t)],
+        OutputValue::Json(raw) => vec![text::escape_json(raw.get())],
+        OutputValue::JsonList(items) => items.iter().map(|i| text::escape_json(i.get())).collect(),
+    }
+}
+
+/// How many parts fit in `budget` (a list: its items; else all or none), and how many there are.
+fn fitting(
+    parts: &[std::borrow::Cow<'_, str>],
+    value: &OutputValue,
+    budget: usize,
+) -> (Option<usize>, usize) {
+    let total = parts.len();
+    if let OutputValue::JsonList(_) = value {
+        let mut used = 2;
+        let kept = parts
+            .iter()
+            .take_while(|p| {
+                used += p.len() + 1;
+                used <= budget
+            })
+            .count();
+        return (Some(kept), total);
+    }
+    let size: usize = parts.iter().map(|p| p.len()).sum();
+    ((size <= budget).then_some(total), total)
+}
+
+fn cut_warning(key: &str, kept: Option<usize>, total: usize) -> String {
+    match kept {
+        Some(kept) => format!(
+            "output `{key}` holds the first {kept} of {total} items: GitHub allows a job at most 1 MiB of outputs; the step summary and operation list with per_page and page show the rest"
+        ),
+        None => format!(
+            "output `{key}` is left out: it would take the outputs past GitHub's limit of 1 MiB a job"
+        ),
+    }
 }
 
 fn append(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {

@@ -151,6 +151,8 @@ pub fn github_error(status: u16, message: &str) -> Value {
 pub struct Action {
     front: Front,
     stdin: Option<String>,
+    /// Keep standard input open (after `stdin`'s text) until the program ends.
+    hold_stdin: bool,
     program: PathBuf,
     args: Vec<String>,
     env: BTreeMap<String, String>,
@@ -173,6 +175,7 @@ impl Action {
         Action {
             front: Front::Action,
             stdin: None,
+            hold_stdin: false,
             program: PathBuf::from(BIN),
             args: Vec::new(),
             env,
@@ -253,6 +256,13 @@ impl Action {
         self
     }
 
+    /// Writes `text` to standard input and keeps it open: a reader of it never sees its end.
+    pub fn stdin_never_ending(mut self, text: &str) -> Action {
+        self.stdin = Some(text.to_string());
+        self.hold_stdin = true;
+        self
+    }
+
     /// Runs another program instead of the binary (for testing this kit).
     pub fn program(mut self, program: impl Into<PathBuf>) -> Action {
         self.program = program.into();
@@ -325,9 +335,13 @@ impl Action {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", self.program.display()));
+        let mut held = None;
         if let (Some(text), Some(mut pipe)) = (&self.stdin, child.stdin.take()) {
             use std::io::Write as _;
             pipe.write_all(text.as_bytes()).expect("write stdin");
+            if self.hold_stdin {
+                held = Some(pipe);
+            }
         }
         let stdout = reader(child.stdout.take().expect("stdout pipe"));
         let stderr = reader(child.stderr.take().expect("stderr pipe"));
@@ -361,6 +375,7 @@ impl Action {
             }
             std::thread::sleep(Duration::from_millis(10));
         };
+        drop(held);
         let stdout = stdout.join().expect("stdout reader");
         let stderr = stderr.join().expect("stderr reader");
         let (output_file, summary) = if self.output_files && !cli {

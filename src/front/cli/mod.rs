@@ -17,6 +17,7 @@ use args::{Cmd, Global, Manifest, Registry, Shell};
 use auth::TokenSource;
 
 use super::env::Env;
+use super::files;
 use super::manifest;
 use super::secrets::Secrets;
 use super::shared::{self, Given};
@@ -68,12 +69,7 @@ pub fn prepare(args: Vec<std::ffi::OsString>, env: &Env) -> Prepared {
         "pass a secret with --secret-stdin, --secret-env NAME or --secrets-file, never as an argument",
     );
     if !pasted.is_empty() {
-        let terminal = std::io::stdout().is_terminal();
-        let sink = Sink::Terminal {
-            json: !terminal,
-            colour: terminal && std::io::stderr().is_terminal() && env.get("NO_COLOR").is_none(),
-        };
-        return Prepared::Invalid(sink, Error::Invalid(pasted));
+        return Prepared::Invalid(early_sink(env), Error::Invalid(pasted));
     }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
@@ -104,6 +100,15 @@ pub fn prepare(args: Vec<std::ffi::OsString>, env: &Env) -> Prepared {
             e.api().and_then(|api| auth::advice(api, &source, &host))
         }),
     }))
+}
+
+/// Where the report goes before the arguments are parsed: a table at a terminal, else JSON.
+pub fn early_sink(env: &Env) -> Sink {
+    let terminal = std::io::stdout().is_terminal();
+    Sink::Terminal {
+        json: !terminal,
+        colour: terminal && std::io::stderr().is_terminal() && env.get("NO_COLOR").is_none(),
+    }
 }
 
 /// A table at a terminal, else (or with `--json`) one JSON document; colour only at a
@@ -351,13 +356,10 @@ fn secret(r: &Registry, env: &Env) -> Result<Option<String>, String> {
 /// A file's text, or standard input for `-`; the error names the flag.
 fn read_text(path: &std::path::Path, flag: &str) -> Result<String, String> {
     if path.as_os_str() == "-" {
-        let mut text = String::new();
-        return std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-            .map(|_| text)
-            .map_err(|e| format!("`{flag}`: reading standard input failed ({})", e.kind()));
+        return files::read_bounded(std::io::stdin(), files::MAX_FILE)
+            .map_err(|e| format!("`{flag}`: standard input: {e}"));
     }
-    std::fs::read_to_string(path)
-        .map_err(|e| format!("`{flag}`: cannot read {} ({})", path.display(), e.kind()))
+    files::read_regular(path, files::MAX_FILE).map_err(|e| format!("`{flag}`: {e}"))
 }
 
 /// The manifest, with its secrets (a `--secrets-file`, else the environment) and overlay.

@@ -5,6 +5,8 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 
 use zeroize::Zeroizing;
 
+use crate::model::spec::MAX_SECRET;
+
 /// Reads the secret: a hidden prompt when stdin is a terminal, else all of stdin with one
 /// trailing line break removed (`printf %s "$T" |` and `echo "$T" |` give the same secret).
 pub fn read_secret() -> Result<String, String> {
@@ -13,16 +15,25 @@ pub fn read_secret() -> Result<String, String> {
             .map_err(|e| format!("could not read the secret from the terminal ({e})"));
     }
     let mut text = Zeroizing::new(String::new());
-    std::io::stdin().read_to_string(&mut text).map_err(|e| {
-        format!(
-            "could not read the secret from standard input ({})",
-            e.kind()
-        )
-    })?;
+    std::io::stdin()
+        .take(MAX_SECRET as u64 + 2)
+        .read_to_string(&mut text)
+        .map_err(|e| {
+            format!(
+                "could not read the secret from standard input ({})",
+                e.kind()
+            )
+        })?;
     let trimmed = text
         .strip_suffix("\r\n")
         .or_else(|| text.strip_suffix('\n'))
         .unwrap_or(&text);
+    if trimmed.len() > MAX_SECRET {
+        return Err(format!(
+            "standard input holds more than {} KiB, GitHub's limit for a secret",
+            MAX_SECRET >> 10
+        ));
+    }
     Ok(trimmed.to_string())
 }
 
