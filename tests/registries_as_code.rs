@@ -437,3 +437,19 @@ fn export_of_several_orgs_gives_each_manifest_in_orgs() {
         );
     }
 }
+
+/// A dependabot.yml saved with a byte order mark (as Windows editors do) reads as without one.
+#[test]
+fn a_manifest_with_a_byte_order_mark_is_read() {
+    let server = FaultServer::start();
+    let text = format!("\u{feff}{DEPENDABOT}");
+    let out = Action::new(server.url())
+        .file(".github/dependabot.yml", &text)
+        .input("operation", "sync")
+        .input("dry_run", "true")
+        .input("registries_file", ".github/dependabot.yml")
+        .input("secrets", &secrets_json())
+        .run();
+    out.assert_success();
+    assert_eq!(out.output("result"), "planned", "{}", out.dump());
+}

@@ -716,3 +716,37 @@ fn a_server_that_does_not_know_the_api_version_gets_the_older_one_for_the_rest_o
         out.dump()
     );
 }
+
+/// Small holes: an answer gzip-encoded without being asked is malformed at once (not retried
+/// as a connection error); a reset past 64 bits is not reported as a 60 s wait.
+#[test]
+fn an_unasked_encoding_fails_at_once_and_a_far_reset_is_said_as_it_is() {
+    let server = FaultServer::start();
+    server.script(
+        "GET",
+        LIST,
+        [Reply::raw(200, "\u{1f}\u{8b}\u{8}garbage").header("content-encoding", "gzip")],
+    );
+    let out = list(&server).run();
+    out.assert_failure();
+    out.assert_mentions(&["is `gzip`-encoded, which was not asked for; refused as malformed"]);
+    assert_eq!(server.lines().len(), 1, "{}", out.dump());
+
+    let server = FaultServer::start();
+    server.script(
+        "GET",
+        LIST,
+        [Reply::status(403, "API rate limit exceeded")
+            .header("x-ratelimit-remaining", "0")
+            .header("x-ratelimit-reset", "100000000000000000000")],
+    );
+    let out = list(&server).run();
+    out.assert_failure();
+    out.assert_mentions(&["asks to wait more than a year, longer than max_wait"]);
+    assert!(
+        !out.stdout.contains("60 s") && !out.stderr.contains("60 s"),
+        "{}",
+        out.dump()
+    );
+    assert_eq!(server.lines().len(), 1);
+}

@@ -109,8 +109,18 @@ pub fn retry_after(headers: &RateHeaders) -> Option<Duration> {
     headers
         .retry_after
         .as_deref()
-        .and_then(|v| v.trim().parse::<u64>().ok())
+        .and_then(whole_seconds)
         .map(Duration::from_secs)
+}
+
+/// A header's whole number of seconds; a number too large for 64 bits is the largest one (a
+/// wait no `max_wait` allows), not a reason to fall back to a short default.
+fn whole_seconds(v: &str) -> Option<u64> {
+    let v = v.trim();
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(v.parse::<u64>().unwrap_or(u64::MAX))
 }
 
 /// How long GitHub asks us to wait for a rate limit.
@@ -127,10 +137,7 @@ pub fn rate_limit_wait(
     if let Some(wait) = retry_after(headers) {
         return wait;
     }
-    let reset = headers
-        .reset
-        .as_deref()
-        .and_then(|v| v.trim().parse::<u64>().ok());
+    let reset = headers.reset.as_deref().and_then(whole_seconds);
     match (limit, reset) {
         (Limit::Primary, Some(reset)) => Duration::from_secs(reset)
             .saturating_sub(now_unix)
@@ -161,7 +168,9 @@ pub fn random_unit() -> f64 {
 /// Seconds for messages: whole seconds from 10 s on, one decimal below.
 pub fn secs(d: Duration) -> String {
     let s = d.as_secs_f64();
-    if s >= 10.0 {
+    if d.as_secs() > 366 * 86_400 {
+        "more than a year".to_string()
+    } else if s >= 10.0 {
         format!("{} s", d.as_secs())
     } else {
         format!("{s:.1} s")
@@ -261,6 +270,11 @@ mod tests {
             rate_limit_wait(Limit::Secondary, &h, now, 0),
             SECONDARY_FLOOR
         );
+        // A reset past 64 bits is as far off as can be said, not the 60 s floor.
+        let h = headers(None, Some("0"), Some("100000000000000000000"));
+        let wait = rate_limit_wait(Limit::Primary, &h, now, 0);
+        assert!(wait > Duration::from_secs(1 << 60), "{wait:?}");
+        assert_eq!(secs(wait), "more than a year");
     }
 
     #[test]

@@ -35,8 +35,9 @@ pub fn sync(ctx: &Ctx, mut plan: Plan, dry_run: bool, prune: bool) -> Run {
             String::new()
         };
         Error::Failed(anyhow::anyhow!(
-            "sync: {failed} of {} step(s) failed{skipped}; see the errors above and the step summary",
-            changes.len()
+            "sync: {failed} of {} step(s) failed{skipped}: {}",
+            changes.len(),
+            failures(&changes)
         ))
     });
     let mut answer = Changes::new(ctx, dry_run, true);
@@ -49,6 +50,35 @@ pub fn sync(ctx: &Ctx, mut plan: Plan, dry_run: bool, prune: bool) -> Run {
         answer: Some(Answer::Changed(answer)),
         error,
     }
+}
+
+/// The first failures, each with its reason, so the error stands on its own (a dry run says no
+/// other error before it).
+fn failures(changes: &[Change]) -> String {
+    const SHOWN: usize = 3;
+    let failed: Vec<&Change> = changes
+        .iter()
+        .filter(|c| c.outcome == Outcome::Failed)
+        .collect();
+    let mut parts: Vec<String> = failed
+        .iter()
+        .take(SHOWN)
+        .map(|c| {
+            let why = c.error.as_deref().unwrap_or("failed");
+            match (&c.label, &c.name) {
+                (Some(l), _) if !why.starts_with(l.as_str()) => format!("{l}: {why}"),
+                (None, Some(n)) if !why.contains(n.as_str()) => format!("`{n}`: {why}"),
+                _ => why.to_string(),
+            }
+        })
+        .collect();
+    if failed.len() > SHOWN {
+        parts.push(format!("and {} more", failed.len() - SHOWN));
+    }
+    format!(
+        "{}; the changes output and the report list every step",
+        parts.join("; ")
+    )
 }
 
 /// What a failed single step means for the operation.
