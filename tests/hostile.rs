@@ -860,3 +860,35 @@ fn a_token_pasted_where_a_name_belongs_is_refused_unseen_and_masked() {
         }
     }
 }
+
+/// A public key of small order (all zeros here) would let anyone open the sealed secret:
+/// refused before anything is sealed or written, as libsodium refuses it.
+#[test]
+fn a_low_order_public_key_is_refused_before_any_write() {
+    for front in support::Front::BOTH {
+        let server = FaultServer::start();
+        server.script(
+            "GET",
+            &format!("{LIST}/public-key"),
+            [Reply::json(
+                200,
+                &json!({ "key_id": "1", "key": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" }),
+            )],
+        );
+        let out = Action::new(server.url())
+            .front(front)
+            .input("operation", "create")
+            .input("registry_type", "npm_registry")
+            .input("url", "https://npm.example.com")
+            .input("visibility", "all")
+            .input("secret", "s3cr3t-value")
+            .run();
+        out.assert_failure();
+        out.assert_mentions(&["is a low-order point"]);
+        assert!(
+            server.writes().is_empty(),
+            "{front:?}: {:?}",
+            server.writes()
+        );
+    }
+}
