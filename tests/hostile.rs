@@ -892,3 +892,51 @@ fn a_low_order_public_key_is_refused_before_any_write() {
         );
     }
 }
+
+/// Credentials where they would travel unsealed, and look-alikes: a URL with `user:password@`
+/// is refused unquoted; a token with a character that is not ASCII is refused up front (not
+/// tried four times as "not HTTP"); `${{ secrets.npm_token }}` finds `NPM_TOKEN`.
+#[test]
+fn credentials_in_urls_and_odd_tokens_are_refused_up_front() {
+    for front in support::Front::BOTH {
+        let server = FaultServer::start();
+        let out = Action::new(server.url())
+            .front(front)
+            .input("operation", "create")
+            .input("registry_type", "npm_registry")
+            .input("url", "https://deploy:hunter2pass@npm.example.com/")
+            .input("visibility", "all")
+            .input("secret", "s3cr3t-value")
+            .run();
+        out.assert_failure();
+        assert_eq!(out.status.code(), Some(2), "{front:?}\n{}", out.dump());
+        out.assert_mentions(&["holds a user name or password before the host"]);
+        out.assert_no_leak(&["hunter2pass"]);
+        assert!(server.requests().is_empty());
+
+        let out = Action::new(server.url())
+            .front(front)
+            .input("token", "ghp_tökenwithumlaut0000000000000000000")
+            .input("operation", "list")
+            .run();
+        out.assert_failure();
+        assert_eq!(out.status.code(), Some(2), "{front:?}\n{}", out.dump());
+        out.assert_mentions(&["contains a character that is not ASCII (the token is not shown)"]);
+        out.assert_no_leak(&["tökenwithumlaut"]);
+        assert!(server.requests().is_empty());
+    }
+    let server = FaultServer::start();
+    let manifest = "- registry_type: npm_registry\n  url: https://npm.example.com\n  visibility: all\n  secret: ${{ secrets.npm_token }}\n";
+    let out = Action::new(server.url())
+        .input("operation", "sync")
+        .input("registries", manifest)
+        .input("secrets", r#"{"NPM_TOKEN": "s3cr3t-value"}"#)
+        .run();
+    out.assert_success();
+    let posts: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect();
+    assert_eq!(posts.len(), 1, "{}", out.dump());
+}

@@ -107,6 +107,17 @@ fn by_line(text: &str, env: &Env, found: &mut Vec<String>) {
             .trim_end_matches([',', '}'])
             .trim()
             .trim_matches(['"', '\'']);
+        // A block scalar's header (`|`, `>-`, `|2+`) is not the value: the structured scan
+        // finds what is sealed. Nor is a one-character text worth a mask (it would hide every
+        // such character in the log).
+        let block = value.starts_with(['|', '>'])
+            && value[1..]
+                .trim()
+                .chars()
+                .all(|c| matches!(c, '+' | '-' | '1'..='9'));
+        if block || unquoted.chars().count() < 2 {
+            continue;
+        }
         match kind_of(key) {
             Kind::Secret if !value.contains("${{") => {
                 found.push(value.to_string());
@@ -326,6 +337,22 @@ mod tests {
             assert!(masks.iter().any(|m| m == want), "{want} not in {masks:?}");
         }
         assert!(!masks.iter().any(|m| m == "https://a"), "{masks:?}");
+    }
+
+    #[test]
+    fn a_block_folded_or_escaped_secret_is_masked_as_what_is_sealed() {
+        let text = "- secret: |\n    first-line-s3cret\n    second-line\n  url: https://a\n- secret: >-\n    folded\n    text\n- secret: \"tab\\there\"\n- secret: 'x'\n";
+        let got = masks(text);
+        for want in [
+            "first-line-s3cret\nsecond-line\n",
+            "folded text",
+            "tab\there",
+        ] {
+            assert!(got.iter().any(|m| m == want), "{want:?} not in {got:?}");
+        }
+        for not in ["|", ">-", "'x'"] {
+            assert!(!got.iter().any(|m| m == not), "{not:?} in {got:?}");
+        }
     }
 
     #[test]

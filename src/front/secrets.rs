@@ -42,7 +42,7 @@ impl Secrets {
         for (name, raw) in map {
             match serde_json::from_str::<String>(raw.get()) {
                 Ok(value) => {
-                    given.insert(name, Secret::new(value));
+                    given.insert(name.to_ascii_uppercase(), Secret::new(value));
                 }
                 Err(_) => not_text.push(name),
             }
@@ -80,7 +80,10 @@ impl Secrets {
                 .iter()
                 .find_map(|q| value.strip_prefix(*q).and_then(|v| v.strip_suffix(*q)))
                 .unwrap_or(value);
-            given.insert(name.trim().to_string(), Secret::new(unquoted.to_string()));
+            given.insert(
+                name.trim().to_ascii_uppercase(),
+                Secret::new(unquoted.to_string()),
+            );
         }
         Ok(Secrets {
             given: Some(given),
@@ -97,11 +100,17 @@ impl Secrets {
         }
     }
 
-    /// The secret `name`, or why not (naming where it was looked for).
+    /// The secret `name`, or why not (naming where it was looked for). Names compare without
+    /// case, as GitHub's secret names do (`secrets.npm_token` is `NPM_TOKEN`); from the
+    /// environment, the name as written first, then upper-cased.
     pub fn get(&self, name: &str, env: &Env) -> Result<Secret, String> {
+        let upper = name.to_ascii_uppercase();
         let found = match &self.given {
-            Some(given) => given.get(name).cloned(),
-            None => env.get(name).map(|v| Secret::new(v.to_string())),
+            Some(given) => given.get(&upper).cloned(),
+            None => env
+                .get(name)
+                .or_else(|| env.get(&upper))
+                .map(|v| Secret::new(v.to_string())),
         };
         found.filter(|s| !s.expose().is_empty()).ok_or_else(|| {
             match &self.given {
@@ -190,6 +199,7 @@ mod tests {
         let env = Env::from_iter([("FROM_ENV", "e")]);
         let s = Secrets::from_json(r#"{"A": "a-value", "B": "b\nc"}"#, "input `secrets`").unwrap();
         assert_eq!(s.get("A", &env).unwrap().expose(), "a-value");
+        assert_eq!(s.get("a", &env).unwrap().expose(), "a-value");
         assert!(
             s.get("FROM_ENV", &env)
                 .unwrap_err()

@@ -257,6 +257,12 @@ pub fn token(value: Option<&str>, label: &str, errors: &mut Vec<String>) -> Opti
             ));
             None
         }
+        Some(t) if !t.is_ascii() => {
+            errors.push(format!(
+                "{label}: contains a character that is not ASCII (the token is not shown); a GitHub token is ASCII letters, digits and `_`: check it was copied whole and alone"
+            ));
+            None
+        }
         Some(t) => Some(Secret::new(t.trim().to_string())),
         None => None,
     }

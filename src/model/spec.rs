@@ -619,7 +619,26 @@ fn oidc_of(raw: &RawSpec) -> BTreeMap<OidcField, String> {
 /// How an entry at `index` is named in messages, from its url or name.
 pub fn describe(index: usize, url: Option<&str>, name: Option<&str>) -> String {
     use std::fmt::Write;
-    let what = url.or(name);
+    // A URL with a user name or password before its host is named without them.
+    let url = url.map(|u| match u.split_once("://") {
+        Some((scheme, rest))
+            if rest
+                .split(['/', '?', '#'])
+                .next()
+                .unwrap_or("")
+                .contains('@') =>
+        {
+            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let host_on = rest[..end].rfind('@').map_or(rest, |at| &rest[at + 1..]);
+            if host_on.len() + scheme.len() + 3 <= 60 {
+                return std::borrow::Cow::Owned(format!("{scheme}://{host_on}"));
+            }
+            std::borrow::Cow::Owned(format!("{scheme}://{}", shorten(host_on)))
+        }
+        _ => std::borrow::Cow::Borrowed(u),
+    });
+    let url = url.as_deref();
+    let what = url.filter(|u| !looks_like_credential(u)).or(name);
     let mut s = String::with_capacity(16 + what.map_or(0, str::len));
     let _ = write!(s, "registries[{index}]");
     if let Some(what) = what {

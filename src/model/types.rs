@@ -409,8 +409,12 @@ impl FromStr for RegistryUrl {
             && scheme
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-        let host = host.rsplit('@').next().unwrap_or("");
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        if authority.contains('@') {
+            // `https://user:token@host/`: a credential sent unsealed. Never quoted.
+            return Err("holds a user name or password before the host (user:password@); the URL is not shown. Give the URL without it: the username goes in `username`, the password or token in the secret".to_string());
+        }
+        let host = authority;
         let no_space = !s.chars().any(|c| c.is_whitespace() || c.is_control());
         if scheme_ok && !host.is_empty() && no_space {
             Ok(RegistryUrl(s.to_string()))

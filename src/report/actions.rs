@@ -24,18 +24,29 @@ pub fn escape_data(s: &str) -> String {
 
 /// Registers values with the runner's log masker: the whole value and each of its lines.
 pub fn mask(secrets: &[Secret]) {
+    for line in mask_lines(secrets) {
+        print_line(&line);
+    }
+}
+
+/// The `::add-mask::` lines for `secrets`: each whole value and each of its lines, but never a
+/// text of one character (masking `|` would hide every pipe in the log, and hides nothing).
+fn mask_lines(secrets: &[Secret]) -> Vec<String> {
+    let worth = |s: &str| s.trim().chars().count() >= 2;
+    let mut lines = Vec::new();
     for secret in secrets {
         let value = secret.expose();
-        if value.trim().is_empty() {
+        if !worth(value) {
             continue;
         }
-        print_line(&format!("::add-mask::{}", escape_data(value)));
+        lines.push(format!("::add-mask::{}", escape_data(value)));
         if value.contains(['\n', '\r']) {
-            for line in value.split(['\n', '\r']).filter(|l| !l.trim().is_empty()) {
-                print_line(&format!("::add-mask::{}", escape_data(line)));
+            for line in value.split(['\n', '\r']).filter(|l| worth(l)) {
+                lines.push(format!("::add-mask::{}", escape_data(line)));
             }
         }
     }
+    lines
 }
 
 /// An annotation (`error`, `warning`, `notice`) on stdout, where the runner reads commands.
@@ -181,6 +192,23 @@ fn write_entry(w: &mut dyn Write, key: &str, parts: &[&str]) -> std::io::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masks_cover_each_line_and_never_one_character() {
+        let secrets = [
+            Secret::new("ab\n|\ncd".into()),
+            Secret::new("|".into()),
+            Secret::new(" ".into()),
+        ];
+        assert_eq!(
+            mask_lines(&secrets),
+            [
+                "::add-mask::ab%0A|%0Acd",
+                "::add-mask::ab",
+                "::add-mask::cd"
+            ]
+        );
+    }
 
     #[test]
     fn workflow_command_data_cannot_break_out() {
