@@ -453,3 +453,64 @@ fn a_manifest_with_a_byte_order_mark_is_read() {
     out.assert_success();
     assert_eq!(out.output("result"), "planned", "{}", out.dump());
 }
+
+/// The worst leak: a `${{ secrets.X }}` reference where no secret belongs. A configuration whose
+/// `username` is that literal text is not exported; a file with it is refused (exit 2, no
+/// write) whichever format it is in, and the org's token appears nowhere.
+#[test]
+fn a_reference_where_no_secret_belongs_is_never_resolved_nor_exported() {
+    const ORG_TOKEN: &str = "org-registries-token-value";
+    let reference = "${{ secrets.ORG_REGISTRIES_TOKEN }}";
+    let server = FaultServer::start();
+    let mut planted = support::config("NPM_PLANTED", "npm_registry", "https://npm.example.com");
+    planted["username"] = json!(reference);
+    server.seed(planted);
+    server.seed(support::config(
+        "MAVEN_OK",
+        "maven_repository",
+        "https://maven.example.com",
+    ));
+    for format in ["manifest", "dependabot"] {
+        let out = Action::new(server.url())
+            .input("operation", "export")
+            .input("format", format)
+            .run();
+        out.assert_success();
+        let manifest = out.output("manifest");
+        assert!(!manifest.contains(reference), "{format}:\n{manifest}");
+        assert!(
+            manifest.contains("# NPM_PLANTED: its `username` holds `${{`"),
+            "{manifest}"
+        );
+        assert!(manifest.contains("https://maven.example.com"), "{manifest}");
+    }
+    let secrets = format!(r#"{{"ORG_REGISTRIES_TOKEN": "{ORG_TOKEN}", "NPM": "npm-secret"}}"#);
+    let files = [
+        format!(
+            "version: 2\nregistries:\n  npm:\n    type: npm-registry\n    url: https://npm.example.com\n    username: \"{reference}\"\n    password: ${{{{ secrets.NPM }}}}\n"
+        ),
+        format!(
+            "- registry_type: npm_registry\n  url: https://npm.example.com\n  visibility: all\n  username: \"{reference}\"\n  secret: ${{{{ secrets.NPM }}}}\n"
+        ),
+    ];
+    for text in files {
+        for front in Front::BOTH {
+            let out = Action::new(server.url())
+                .front(front)
+                .file("registries.yml", &text)
+                .input("operation", "sync")
+                .input("registries_file", "registries.yml")
+                .input("secrets", &secrets)
+                .run();
+            out.assert_failure();
+            assert_eq!(out.status.code(), Some(2), "{front:?}\n{}", out.dump());
+            out.assert_mentions(&["`username`", "resolved only in"]);
+            out.assert_no_leak(&[ORG_TOKEN]);
+            assert!(
+                server.writes().is_empty(),
+                "{front:?}: {:?}",
+                server.writes()
+            );
+        }
+    }
+}

@@ -122,14 +122,27 @@ fn entry_of(
             ));
             continue;
         }
-        let value = match resolve(value, &at, cx) {
-            Ok(v) => v,
-            Err(e) => {
-                errors.push(e);
-                continue;
+        let sealed = SECRET_KEYS.contains(&norm.as_str());
+        if !sealed && value.as_str().is_some_and(|v| v.contains("${{")) {
+            // Resolved here, the secret would be stored unsealed, sent to the registry as
+            // this field and shown in every output.
+            errors.push(format!(
+                "{at}: a `${{{{ secrets.NAME }}}}` reference is resolved only in a secret key (token, password, key, auth-key); in `{key}` it would be stored unsealed"
+            ));
+            continue;
+        }
+        let value = if sealed {
+            match resolve(value, &at, cx) {
+                Ok(v) => v,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
             }
+        } else {
+            value.clone()
         };
-        if SECRET_KEYS.contains(&norm.as_str()) {
+        if sealed {
             secret_keys.push(key.to_string());
             out.insert("secret".into(), value);
         } else if norm == "url" {

@@ -78,13 +78,15 @@ impl RegistrySpec {
     pub fn parse(raw: &RawSpec, label: Label) -> Result<Self, Vec<String>> {
         let mut errors = credentials_where_none_belong(raw, label);
         errors.extend(oversized(raw, label));
+        errors.extend(references_where_none_resolve(raw, label));
         let mut spec = RegistrySpec::default();
         // A value refused as a credential or for its size is not looked at again (no later
         // message quotes it).
         let get = |k: &str| {
-            raw.get(k)
-                .map(String::as_str)
-                .filter(|v| (k == "secret" || !looks_like_credential(v)) && v.len() <= max_len(k).0)
+            raw.get(k).map(String::as_str).filter(|v| {
+                (k == "secret" || !(looks_like_credential(v) || v.contains("${{")))
+                    && v.len() <= max_len(k).0
+            })
         };
 
         fn field<T>(
@@ -577,6 +579,20 @@ fn credentials_where_none_belong(raw: &RawSpec, label: Label) -> Vec<String> {
         .map(|(k, _)| {
             format!(
                 "{}: the value looks like a credential (a token or a key) and is not shown; a credential goes only in `secret` (or the variable `secret_env` names, or a `${{{{ secrets.NAME }}}}` reference in a secret field)",
+                label(k)
+            )
+        })
+        .collect()
+}
+
+/// Every key but `secret` whose value holds `${{`: a secret reference resolves only where the
+/// value is sealed; anywhere else the secret would be stored and shown in the clear.
+fn references_where_none_resolve(raw: &RawSpec, label: Label) -> Vec<String> {
+    raw.iter()
+        .filter(|(k, v)| k.as_str() != "secret" && v.contains("${{"))
+        .map(|(k, _)| {
+            format!(
+                "{}: holds `${{{{`; a `${{{{ secrets.NAME }}}}` reference is resolved only in the secret, and anywhere else would be stored unsealed; give the value itself",
                 label(k)
             )
         })

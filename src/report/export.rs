@@ -27,6 +27,13 @@ pub fn export(
     let mut entries = Vec::new();
     let mut labels = Mapping::new();
     for c in configs {
+        if let Some(field) = reference_like(c) {
+            notes.push(format!(
+                "# {}: its `{field}` holds `${{{{`, which a sync of this file would read as a secret reference: not exported. Correct it in the org, then export again.",
+                c.name
+            ));
+            continue;
+        }
         let repos = repository_names(c, repositories, &mut notes);
         match format {
             ExportFormat::Manifest => entries.push(Yaml::Mapping(entry(c, repos))),
@@ -59,6 +66,27 @@ pub fn export(
         )
     });
     Exported { manifest, overlay }
+}
+
+/// The first field of `c` that holds `${{` (a later read would take it for a reference, and a
+/// sync could resolve a secret into it).
+fn reference_like(c: &Configuration) -> Option<&'static str> {
+    let fields = [
+        ("name", Some(c.name.as_str())),
+        ("url", c.url.as_deref()),
+        ("username", c.username.as_deref()),
+    ];
+    fields
+        .into_iter()
+        .find(|(_, v)| v.is_some_and(|v| v.contains("${{")))
+        .map(|(k, _)| k)
+        .or_else(|| {
+            c.oidc
+                .0
+                .iter()
+                .find(|(_, v)| v.contains("${{"))
+                .map(|(k, _)| k.as_str())
+        })
 }
 
 fn yaml(v: &Yaml) -> String {
