@@ -158,6 +158,8 @@ const SCENARIOS: &[Scenario] = &[
             "GET /orgs/acme/private-registries/public-key",
             "POST /orgs/acme/private-registries",
             "DELETE /orgs/acme/private-registries/MAVEN_SECRET",
+            // After its creates, a sync lists once more for a concurrent run's duplicates.
+            "GET /orgs/acme/private-registries",
         ],
     },
     Scenario {

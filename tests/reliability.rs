@@ -314,16 +314,45 @@ fn create_not_applied_is_sent_again_after_checking() {
     );
 }
 
+/// A create that times out may still land: it is looked for at once and again once it could
+/// have landed (another request_timeout); found nowhere, its outcome is unknown (exit 1), and
+/// it is never sent a second time.
 #[test]
-fn create_that_times_out_checks_before_sending_again() {
+fn create_that_times_out_is_never_sent_again_and_stays_unknown() {
     let server = FaultServer::start();
     server.script("POST", LIST, [Reply::Hang(Duration::from_secs(5))]);
     let out = create(&server).input("request_timeout", "1").run();
-    out.assert_success();
-    assert_eq!(server.configs().len(), 1);
+    out.assert_failure();
+    assert_eq!(out.output("result"), "failed", "{}", out.dump());
     let lines = server.lines();
-    assert_eq!(count(&lines, &format!("POST {LIST}")), 2);
-    assert_eq!(lines[3], format!("GET {LIST}"), "{lines:?}");
+    assert_eq!(count(&lines, &format!("POST {LIST}")), 1, "{lines:?}");
+    assert_eq!(
+        lines[3..],
+        [format!("GET {LIST}"), format!("GET {LIST}")],
+        "{lines:?}"
+    );
+    out.assert_mentions(&[
+        "whether it was applied is unknown",
+        "a create that timed out may yet be applied, so it was not sent again",
+    ]);
+    let changes = out.json("changes");
+    assert_eq!(changes[0]["outcome"], "unknown", "{changes}");
+}
+
+/// A create that commits after request_timeout (GitHub slow, the answer lost): the second
+/// look finds it and adopts it; one POST, one configuration.
+#[test]
+fn create_that_commits_after_the_timeout_is_found_not_sent_again() {
+    let server = FaultServer::start();
+    server.script("POST", LIST, [Reply::Slow(Duration::from_millis(1500))]);
+    let out = create(&server).input("request_timeout", "1").run();
+    out.assert_success();
+    assert_eq!(server.configs().len(), 1, "{}", out.dump());
+    assert_eq!(count(&server.lines(), &format!("POST {LIST}")), 1);
+    out.assert_mentions(&[
+        "looking again in 1.0 s before deciding",
+        "using it instead of creating it again",
+    ]);
 }
 
 #[test]
@@ -749,4 +778,76 @@ fn an_unasked_encoding_fails_at_once_and_a_far_reset_is_said_as_it_is() {
         out.dump()
     );
     assert_eq!(server.lines().len(), 1);
+}
+
+/// Two syncs of one manifest at once both create the registry. The sync lists once more after
+/// its creates, finds the other run's twin (same type and URL, a name it did not list before),
+/// exits 1 and says which one to delete; it deletes nothing itself.
+#[test]
+fn a_concurrent_runs_duplicate_is_found_after_the_creates_and_named() {
+    let server = FaultServer::start();
+    let url = "https://npm.example.com/";
+    let twin = |name: &str, at: &str| {
+        let mut c = support::config(name, "npm_registry", url);
+        c["created_at"] = serde_json::json!(at);
+        c
+    };
+    let both = serde_json::json!({
+        "total_count": 2,
+        "configurations": [twin("NPM_REGISTRY", "2026-01-01T00:00:01Z"), twin("NPM_REGISTRY_9", "2026-01-01T00:00:02Z")],
+    });
+    server.script("GET", LIST, [Reply::Store, Reply::json(200, &both)]);
+    let manifest = format!(
+        "- registry_type: npm_registry\n  url: {url}\n  visibility: all\n  secret_env: NPM_TOKEN\n"
+    );
+    let out = Action::new(server.url())
+        .input("operation", "sync")
+        .input("registries", &manifest)
+        .env("NPM_TOKEN", "s3cr3t-value")
+        .run();
+    out.assert_failure();
+    assert_eq!(out.status.code(), Some(1), "{}", out.dump());
+    out.assert_mentions(&[
+        "`NPM_REGISTRY` (created by this run) and `NPM_REGISTRY_9` (created by another run at the same time)",
+        "private-registries delete --org acme NPM_REGISTRY_9",
+        "concurrency:",
+    ]);
+    let writes = server.writes();
+    assert_eq!(writes, [format!("POST {LIST}")], "{writes:?}");
+}
+
+/// A 201 that names a configuration listed before the create cannot be the new one: the
+/// outcome is unknown (exit 1), nothing is adopted, pruned or sent again.
+#[test]
+fn a_created_answer_naming_a_known_configuration_is_not_believed() {
+    let server = FaultServer::start();
+    server.seed(config(
+        "NPM_OLD",
+        "npm_registry",
+        "https://old.example.com/",
+    ));
+    server.script(
+        "POST",
+        LIST,
+        [Reply::json(
+            201,
+            &config("NPM_OLD", "npm_registry", "https://npm.example.com/"),
+        )],
+    );
+    let manifest = "- name: NPM_OLD\n  registry_type: npm_registry\n  url: https://old.example.com/\n  visibility: private\n- registry_type: npm_registry\n  url: https://npm.example.com/\n  visibility: all\n  secret_env: NPM_TOKEN\n";
+    let out = Action::new(server.url())
+        .input("operation", "sync")
+        .input("registries", manifest)
+        .input("prune", "true")
+        .env("NPM_TOKEN", "s3cr3t-value")
+        .run();
+    out.assert_failure();
+    out.assert_mentions(&["naming `NPM_OLD`, which existed before this create"]);
+    let changes = out.json("changes");
+    let outcomes: Vec<&str> = changes
+        .as_array()
+        .map(|a| a.iter().filter_map(|c| c["outcome"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(outcomes.contains(&"unknown"), "{changes}");
+    assert_eq!(server.writes(), [format!("POST {LIST}")]);
 }

@@ -147,6 +147,8 @@ fn mixed_state_plans_and_applies_in_order() {
     let keys = Keys::generate();
     let log = Log::default();
     let list = gh::list(&mut server, ORG, &mixed_org(), 100);
+    // After its creates, a sync lists once more (for a concurrent run's duplicates).
+    let relist = gh::list(&mut server, ORG, &mixed_org(), 100);
     let key = gh::public_key(&mut server, ORG, &keys).expect(1);
     let repo = gh::repo(&mut server, ORG, "web", 42).expect(1);
     let (create, created) = logged_create(&mut server, "DOCKER_REGISTRY_SECRET", &log);
@@ -165,6 +167,7 @@ fn mixed_state_plans_and_applies_in_order() {
         .assert_no_leak(&["dckr_pat_Secret123"]);
 
     list.assert();
+    relist.assert();
     key.assert();
     repo.assert();
     create.assert();
@@ -500,6 +503,7 @@ fn a_failing_entry_does_not_stop_the_others_but_skips_prune() {
         config("STALE_SECRET", "npm_registry", "https://stale.example.com"),
     ];
     let list = gh::list(&mut server, ORG, &org, 100);
+    let _relist = gh::list(&mut server, ORG, &org, 100);
     let key = gh::public_key(&mut server, ORG, &keys).expect(1);
     // Registered before the generic POST so that it wins for the cargo registry's body.
     let refused = gh::github_headers(server.mock("POST", REGISTRIES), TOKEN)
@@ -598,6 +602,7 @@ fn auth_type_cannot_change_in_place() {
         ),
     ];
     let list = gh::list(&mut server, ORG, &org, 100);
+    let _relist = gh::list(&mut server, ORG, &org, 100);
     let (update, updated) = gh::update(&mut server, ORG, "NPM_REGISTRY_SECRET");
     let update = update.expect(1);
     let none = gh::unexpected(&mut server);
@@ -627,6 +632,7 @@ fn dependabot_spelling_creates_valid_bodies() {
     let mut server = Server::new();
     let keys = Keys::generate();
     let list = gh::list(&mut server, ORG, &[], 100);
+    let _relist = gh::list(&mut server, ORG, &[], 100);
     let key = gh::public_key(&mut server, ORG, &keys).expect(1);
     let web = gh::repo(&mut server, ORG, "web", 7).expect(1);
     let api = gh::repo(&mut server, ORG, "api", 3).expect(1);
@@ -672,6 +678,7 @@ fn yaml_hostile_secrets_arrive_intact() {
     let mut server = Server::new();
     let keys = Keys::generate();
     let list = gh::list(&mut server, ORG, &[], 100);
+    let _relist = gh::list(&mut server, ORG, &[], 100);
     let key = gh::public_key(&mut server, ORG, &keys).expect(1);
     let (create, created) = gh::create(&mut server, ORG, "NEW_SECRET");
     let create = create.expect(2);

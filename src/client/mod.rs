@@ -3,6 +3,7 @@
 //! are retried per [`retry`], creates are never duplicated, and nothing is printed: notices go
 //! out through the callback the caller hands in.
 
+mod create;
 mod decode;
 mod judge;
 pub mod pace;
@@ -11,7 +12,7 @@ pub mod retry;
 pub mod tls;
 mod transport;
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -31,6 +32,8 @@ use pace::Pacer;
 use retry::{Policy, RateHeaders, Retry};
 use transport::{MAX_HEADERS, Response, Wire};
 
+use create::key;
+pub use create::{Existing, Unsettled};
 pub use transport::MAX_BODY;
 
 /// Identifies us to GitHub, as its API guidelines ask: the project and its version.
@@ -428,141 +431,6 @@ impl Client {
             "listing the repositories of `{org}` stopped after {MAX_PAGES} pages"
         ))
     }
-
-    /// `POST /orgs/{org}/private-registries`: returns the configuration GitHub created.
-    ///
-    /// Never creates twice, and never takes another's configuration for ours: when an
-    /// attempt's outcome is unknown (a 5xx, a timeout, a connection lost after sending), the
-    /// configurations are listed, and one is ours only if its name is not in `before` (the
-    /// names that existed before this run's first POST) and every non-secret field sent
-    /// matches it. Exactly one: it is adopted, with a notice. None: the POST was not applied
-    /// and is sent again per the retry rules. Several, or a failed listing: the create may have
-    /// been applied, and the error says what to run. No clock is read.
-    pub fn create(&self, org: &Org, body: &Body, before: &Existing) -> Result<Configuration> {
-        let path = registries_path(org);
-        let hint = Self::org_hint(org);
-        let call = Call {
-            method: "POST",
-            path: &path,
-            hint_404: &hint,
-        };
-        let data = to_json(body)?;
-        let mut tries = Tries::new();
-        let look = Look { org, body, before };
-        loop {
-            let result = self.send("POST", &path, Some(&data))?;
-            match judge(&self.policy, &call, &mut tries, result) {
-                Step::Done(response) => {
-                    return match decode::<Configuration>("POST", &path, &response) {
-                        Ok(created) => fits("POST", &path, &created).map(|()| created),
-                        Err(_) => self.created_after_all(&look, response.status),
-                    };
-                }
-                Step::Fail { error, unknown } => {
-                    return self.after_failed_create(&look, error, unknown);
-                }
-                Step::Retry {
-                    retry,
-                    why,
-                    unknown,
-                } => {
-                    if unknown {
-                        let found = self.find_created(&look).map_err(|e| {
-                            e.context(format!(
-                                "{why}; the create's outcome is unknown, so it was not sent again"
-                            ))
-                        })?;
-                        if let Some(created) = found {
-                            self.found_notice(&created, &why);
-                            return Ok(created);
-                        }
-                    }
-                    tries.attempt += 1;
-                    self.pause(&retry, &why, tries.attempt)?;
-                }
-            }
-        }
-    }
-
-    fn after_failed_create(
-        &self,
-        look: &Look,
-        error: anyhow::Error,
-        unknown: bool,
-    ) -> Result<Configuration> {
-        if !unknown {
-            return Err(error);
-        }
-        match self.find_created(look) {
-            Ok(Some(created)) => {
-                self.found_notice(&created, &format!("{error:#}"));
-                Ok(created)
-            }
-            Ok(None) => {
-                Err(error
-                    .context("the create's outcome was unknown; listing shows it was not applied"))
-            }
-            Err(check) => Err(error.context(format!("{check:#}"))),
-        }
-    }
-
-    /// A 2xx create whose body cannot be read: it was applied, so find it rather than repeat.
-    fn created_after_all(&self, look: &Look, status: u16) -> Result<Configuration> {
-        let path = registries_path(look.org);
-        let unreadable =
-            || format!("POST {path} answered {status} but its body is not the configuration JSON");
-        match self.find_created(look) {
-            Ok(Some(created)) => Ok(created),
-            Ok(None) => Err(anyhow!(
-                "{}; it was probably created, but listing shows no new configuration with the fields sent; run `private-registries list --org {}` to check before creating again",
-                unreadable(),
-                look.org
-            )),
-            Err(e) => Err(e.context(unreadable())),
-        }
-    }
-
-    fn found_notice(&self, created: &Configuration, why: &str) {
-        self.notice(format!(
-            "the answer to a create was lost ({why}), but listing shows GitHub created `{}` (a new name, with every field sent); using it instead of creating it again",
-            created.name
-        ));
-    }
-
-    /// The configuration a create with `look.body` made, if listing shows exactly one; an
-    /// error when the listing fails or shows several (the outcome stays unknown).
-    fn find_created(&self, look: &Look) -> Result<Option<Configuration>> {
-        let check = |what: String| {
-            anyhow!(
-                "{what}: the create may have been applied; run `private-registries list --org {}` and look for a {} configuration at {} before creating it again",
-                look.org,
-                look.body
-                    .fields
-                    .registry_type
-                    .map(|t| t.as_str())
-                    .unwrap_or("new"),
-                look.body.fields.url.as_deref().unwrap_or("its url")
-            )
-        };
-        let listing = self
-            .list_all(look.org)
-            .map_err(|e| check(format!("listing to check failed ({e:#})")))?;
-        let mut found: Vec<Configuration> = listing
-            .configurations
-            .into_iter()
-            .filter(|c| !look.before.contains(&c.name) && look.body.fields.made(c))
-            .collect();
-        match found.len() {
-            0 | 1 => Ok(found.pop()),
-            n => {
-                let names: Vec<&str> = found.iter().map(|c| c.name.as_str()).collect();
-                Err(check(format!(
-                    "{n} new configurations match what was sent ({})",
-                    names.join(", ")
-                )))
-            }
-        }
-    }
 }
 
 /// A write that was never put on the wire because the run was cancelled first.
@@ -576,37 +444,6 @@ impl std::fmt::Display for NotSent {
 }
 
 impl std::error::Error for NotSent {}
-
-/// The names of the configurations that existed before a run's first create, plus those the
-/// run created since: none of them can be the answer to a lost create.
-#[derive(Debug, Clone, Default)]
-pub struct Existing(BTreeSet<String>);
-
-impl Existing {
-    pub fn of(configurations: &[Configuration]) -> Self {
-        Existing(configurations.iter().map(|c| key(&c.name)).collect())
-    }
-
-    pub fn insert(&mut self, name: &str) {
-        self.0.insert(key(name));
-    }
-
-    fn contains(&self, name: &str) -> bool {
-        self.0.contains(&key(name))
-    }
-}
-
-/// GitHub's names are case-insensitive.
-fn key(name: &str) -> String {
-    name.to_ascii_uppercase()
-}
-
-/// What a lost create is looked for with.
-struct Look<'a> {
-    org: &'a Org,
-    body: &'a Body,
-    before: &'a Existing,
-}
 
 /// Whether a 400's body says the `X-GitHub-Api-Version` asked for is not supported.
 fn unknown_version(body: &str) -> bool {
@@ -717,21 +554,4 @@ fn is_status(error: &anyhow::Error, status: u16) -> bool {
     error
         .downcast_ref::<ApiError>()
         .is_some_and(|e| e.status == status)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn existing_names_compare_without_case() {
-        let mut known = Existing::of(&[Configuration {
-            name: "NPM_REGISTRY".into(),
-            ..Configuration::default()
-        }]);
-        assert!(known.contains("npm_registry"));
-        assert!(!known.contains("NPM_REGISTRY_2"));
-        known.insert("npm_registry_2");
-        assert!(known.contains("NPM_REGISTRY_2"));
-    }
 }

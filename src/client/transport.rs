@@ -46,6 +46,9 @@ pub struct Transport {
     pub retryable: bool,
     /// The request may have reached GitHub, so a create's outcome is unknown.
     pub maybe_sent: bool,
+    /// No complete answer within `request_timeout` after sending: GitHub may still be
+    /// applying it.
+    pub timed_out: bool,
 }
 
 impl Transport {
@@ -54,6 +57,7 @@ impl Transport {
             error,
             retryable: false,
             maybe_sent,
+            timed_out: false,
         }
     }
 }
@@ -250,10 +254,15 @@ impl Wire {
     /// Describes a failure before a complete answer, without the URL or any header.
     fn transport(&self, method: &str, path: &str, e: ureq::Error, answered: bool) -> Transport {
         let (what, retryable, maybe_sent) = describe(&e, self.request_timeout, answered);
+        let timed_out = matches!(
+            e,
+            ureq::Error::Timeout(t) if !matches!(t, ureq::Timeout::Resolve | ureq::Timeout::Connect)
+        );
         Transport {
             error: anyhow!("{method} {}: {what}", strip_query(path)),
             retryable,
             maybe_sent: maybe_sent || answered,
+            timed_out,
         }
     }
 }

@@ -19,7 +19,9 @@ pub fn sync(ctx: &Ctx, mut plan: Plan, dry_run: bool, prune: bool) -> Run {
     let registries = apply::state_after(&mut plan);
     let kept = std::mem::take(&mut plan.kept);
     let changes: Vec<Change> = plan.steps.into_iter().map(|s| s.change).collect();
-    let failed = count(&changes, |c| c.outcome == Outcome::Failed);
+    let failed = count(&changes, |c| {
+        matches!(c.outcome, Outcome::Failed | Outcome::Unknown)
+    });
     let skipped = count(&changes, |c| c.outcome == Outcome::Skipped);
     let writes = count(&changes, |c| c.writes() && c.outcome != Outcome::Skipped);
     let result = match (failed, writes, dry_run) {
@@ -28,7 +30,14 @@ pub fn sync(ctx: &Ctx, mut plan: Plan, dry_run: bool, prune: bool) -> Run {
         (0, _, true) => "planned",
         (0, _, false) => "changed",
     };
-    let error = (failed > 0).then(|| {
+    let concurrent = std::mem::take(&mut plan.concurrent);
+    let error = (failed > 0 || !concurrent.is_empty()).then(|| {
+        if failed == 0 {
+            return Error::Failed(anyhow::anyhow!(
+                "sync: every step was applied, but another run created the same configurations at the same time: {}",
+                concurrent.join("; ")
+            ));
+        }
         let skipped = if skipped > 0 {
             format!(", so {skipped} prune delete(s) were skipped")
         } else {
@@ -58,7 +67,7 @@ fn failures(changes: &[Change]) -> String {
     const SHOWN: usize = 3;
     let failed: Vec<&Change> = changes
         .iter()
-        .filter(|c| c.outcome == Outcome::Failed)
+        .filter(|c| matches!(c.outcome, Outcome::Failed | Outcome::Unknown))
         .collect();
     let mut parts: Vec<String> = failed
         .iter()
@@ -83,6 +92,9 @@ fn failures(changes: &[Change]) -> String {
 
 /// What a failed single step means for the operation.
 fn failure_context(step: &Step) -> String {
+    if step.change.outcome == Outcome::Unknown {
+        return "whether it was applied is unknown; check before running again".to_string();
+    }
     match (step.change.action, &step.target) {
         (Action::Create, _) => "nothing was created".to_string(),
         (Action::Update, Some(t)) => format!("`{t}` was not updated"),
@@ -107,6 +119,8 @@ pub fn single(ctx: &Ctx, mut plan: Plan, dry_run: bool) -> Run {
     let action = step.change.action;
     match (action, step.change.outcome) {
         (_, Outcome::Failed) => answer.result = "failed",
+        // The step fails; its change says `unknown` (never `created`).
+        (_, Outcome::Unknown) => answer.result = "failed",
         (Action::Unchanged, _) => {
             answer.result = "unchanged";
             answer.registry = plan

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use super::plan::{Plan, Step};
 use super::{Changes, Hooks};
-use crate::client::{Existing, NotSent, pace, retry};
+use crate::client::{Existing, NotSent, Unsettled, pace, retry};
 use crate::model::{Cancel, Configuration, Event, Notify};
 
 /// Applies every planned step; failures are recorded in their step. Once the run is
@@ -68,12 +68,21 @@ pub fn apply(ctx: &Ctx, plan: &mut Plan, hooks: &Hooks) {
             Err(e) if e.downcast_ref::<NotSent>().is_some() => not_sent(step, &hooks.cancel),
             Err(e) => {
                 failed += 1;
-                let why = describe_failure(step, &e);
+                let unsettled = e.downcast_ref::<Unsettled>().is_some();
+                let why = if unsettled {
+                    format!("{e:#}")
+                } else {
+                    describe_failure(step, &e)
+                };
                 if says_each {
                     let label = step.label.clone().unwrap_or_default();
                     notify(Event::Error(format!("{label}: {why}")));
                 }
-                step.change.outcome = Outcome::Failed;
+                step.change.outcome = if unsettled {
+                    Outcome::Unknown
+                } else {
+                    Outcome::Failed
+                };
                 step.change.error = Some(why);
                 step.failure = Some(e);
             }

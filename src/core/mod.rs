@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod diff;
 pub mod journal;
 mod plan;
+mod recheck;
 mod sync;
 
 use std::rc::Rc;
@@ -366,6 +367,12 @@ fn write(ctx: &Ctx, command: &Command, dry_run: bool, hooks: &Hooks) -> Run {
     let applied = !dry_run && refused.is_none();
     if applied {
         apply::apply(ctx, &mut plan, hooks);
+        if plan.sync && hooks.cancel.signal().is_none() {
+            match recheck::concurrent_duplicates(ctx, &plan) {
+                Ok(found) => plan.concurrent = found,
+                Err(why) => (hooks.notify)(crate::model::Event::Warning(why)),
+            }
+        }
     }
     let mut run = match command {
         Command::Sync { prune, .. } => answer::sync(ctx, plan, !applied, *prune),

@@ -117,6 +117,9 @@ pub struct Plan {
     /// A sync plan: each failed step is said as it happens (not only in the run's error), and
     /// its deletes are prunes, confirmed by the caller before anything is applied.
     pub sync: bool,
+    /// After a sync's creates: the duplicates a concurrent run made, each said with the one
+    /// to delete.
+    pub concurrent: Vec<String>,
 }
 
 impl Plan {

@@ -272,5 +272,6 @@ pub fn plan(ctx: &Ctx, entries: &[Entry], prune: bool) -> Result<Plan> {
         listed: true,
         kept,
         sync: true,
+        concurrent: Vec::new(),
     })
 }

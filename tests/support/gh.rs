@@ -116,15 +116,25 @@ pub fn list(server: &mut Server, org: &str, configs: &[Value], per_page: usize) 
 /// `POST /orgs/{org}/private-registries`, answering 201 with the configuration GitHub would
 /// create from the body: its fields (without `encrypted_value`/`key_id`) plus `name`,
 /// `auth_type` (default `token`), `replaces_base` (default false), `created_at`, `updated_at`.
+/// Each create gets a name of its own, as on GitHub: `name`, then `name_2`, `name_3`, ….
 pub fn create(server: &mut Server, org: &str, name: &str) -> (Mock, Captured) {
     let name = name.to_string();
+    let made = std::sync::atomic::AtomicUsize::new(0);
     body_mock(
         server,
         "POST",
         &format!("/orgs/{org}/private-registries"),
         LIST,
         201,
-        move |body| created_config(&name, body).to_string().into_bytes(),
+        move |body| {
+            let n = made.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let name = if n == 0 {
+                name.clone()
+            } else {
+                format!("{name}_{}", n + 1)
+            };
+            created_config(&name, body).to_string().into_bytes()
+        },
     )
 }
 
