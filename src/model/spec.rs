@@ -130,10 +130,34 @@ impl RegistrySpec {
         });
         spec.secret = get("secret").map(|s| Secret::new(s.to_string()));
 
-        if let Some(ids) = get("selected_repository_ids") {
+        spec.repositories_of(
+            get("selected_repository_ids"),
+            get("selected_repositories"),
+            label,
+            &mut errors,
+        );
+        spec.oidc = oidc_of(raw);
+
+        spec.check_combinations(label, &mut errors);
+        if errors.is_empty() {
+            Ok(spec)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The repositories given by id and by name, each problem added to `errors`.
+    fn repositories_of(
+        &mut self,
+        ids: Option<&str>,
+        names: Option<&str>,
+        label: Label,
+        errors: &mut Vec<String>,
+    ) {
+        if let Some(ids) = ids {
             for id in split_list(ids) {
                 match id.parse::<u64>() {
-                    Ok(n) if n > 0 => spec.repository_ids.push(n),
+                    Ok(n) if n > 0 => self.repository_ids.push(n),
                     _ => errors.push(format!(
                         "{}: {:?} is not a repository id; allowed: positive integers, comma or newline separated",
                         label("selected_repository_ids"),
@@ -142,22 +166,14 @@ impl RegistrySpec {
                 }
             }
         }
-        if let Some(names) = get("selected_repositories") {
+        if let Some(names) = names {
             for name in split_list(names) {
                 match name.parse::<RepoName>() {
-                    Ok(n) if !spec.repository_names.contains(&n) => spec.repository_names.push(n),
+                    Ok(n) if !self.repository_names.contains(&n) => self.repository_names.push(n),
                     Ok(_) => {}
                     Err(e) => errors.push(format!("{}: {e}", label("selected_repositories"))),
                 }
             }
-        }
-        spec.oidc = oidc_of(raw);
-
-        spec.check_combinations(label, &mut errors);
-        if errors.is_empty() {
-            Ok(spec)
-        } else {
-            Err(errors)
         }
     }
 
