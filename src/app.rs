@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use crate::client::Revoker;
 use crate::core::journal::Journal;
 use crate::core::{self, Confirm, Hooks, OrgRun, Request, Run};
 use crate::front::cli::{self, Prepared};
@@ -36,7 +37,7 @@ fn until_signalled<T>(cancel: &Cancel, sink: &Sink, validate: impl FnOnce() -> T
         cancel.clone(),
         Journal::default(),
         sink.clone(),
-        claim.clone(),
+        (claim.clone(), Revoker::default()),
     );
     let validated = validate();
     if !claim.take() {
@@ -81,12 +82,19 @@ pub fn execute_with(
     let notify: Notify = Rc::new(move |event: Event| events.event(&event));
     let journal = Journal::default();
     let claim = Claim::default();
-    watch::spawn(cancel.clone(), journal.clone(), sink.clone(), claim.clone());
+    let revoker = Revoker::default();
+    watch::spawn(
+        cancel.clone(),
+        journal.clone(),
+        sink.clone(),
+        (claim.clone(), revoker.clone()),
+    );
     let hooks = Hooks {
         notify,
         confirm,
         cancel,
         journal,
+        revoker,
     };
     let mut runs = core::run(request, &hooks);
     if !claim.take() {

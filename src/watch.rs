@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::client::Revoker;
 use crate::core::Answer;
 use crate::core::journal::Journal;
 use crate::model::{Cancel, Error};
@@ -32,8 +33,9 @@ impl Claim {
     }
 }
 
-/// Starts the reporter for one run.
-pub fn spawn(cancel: Cancel, journal: Journal, sink: Sink, claim: Claim) {
+/// Starts the reporter for one run; on a signal it revokes the App token in use (if any)
+/// before it reports.
+pub fn spawn(cancel: Cancel, journal: Journal, sink: Sink, (claim, revoker): (Claim, Revoker)) {
     std::thread::spawn(move || {
         while cancel.signal().is_none() {
             std::thread::sleep(Duration::from_millis(50));
@@ -46,6 +48,7 @@ pub fn spawn(cancel: Cancel, journal: Journal, sink: Sink, claim: Claim) {
             std::thread::sleep(Duration::from_millis(50));
         }
         if claim.take() {
+            revoker.revoke_now();
             let status = report(&cancel, &journal, &sink);
             std::process::exit(i32::from(status));
         }

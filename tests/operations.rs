@@ -1732,9 +1732,9 @@ fn github_errors_show_status_message_errors_docs_and_a_hint() {
         &[
             "answered 403 Forbidden: Resource not accessible by integration",
             DOCS,
-            "hint: the token lacks permission",
+            "hint: the token lacks the permission \"Organization private registries\" (read)",
+            "GITHUB_TOKEN never has it",
             "admin:org",
-            "Private registries",
         ],
     );
     check_github_error(

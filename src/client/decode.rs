@@ -42,6 +42,31 @@ const HINT_401: &str =
     "the token was refused; check that it is valid, not expired, and passed as `token`";
 const HINT_403: &str = "the token lacks permission: a classic PAT needs the admin:org scope; a GitHub App or fine-grained token needs the organization permission \"Private registries\" (read and write) and must be allowed by the org";
 
+/// What a permission 403 lacked: "Resource not accessible by integration" (an App or its
+/// installation token) or "… by personal access token" (a fine-grained token) names the
+/// permission and the level the request needed.
+fn hint_403(method: &str, path: &str, body: &str) -> String {
+    let level = if method == "GET" { "read" } else { "write" };
+    let permission = if path.starts_with("/repos/") || path.ends_with("/repos") {
+        "\"Metadata\" (read)".to_string()
+    } else {
+        format!("\"Organization private registries\" ({level})")
+    };
+    if body.contains("not accessible by integration") {
+        format!(
+            "the token lacks the permission {permission} that {method} {} needs: a GitHub App needs it in the App's settings, accepted by the org it is installed on; the workflow's own GITHUB_TOKEN never has it; a classic PAT needs admin:org",
+            strip_query(path)
+        )
+    } else if body.contains("not accessible by personal access token") {
+        format!(
+            "the fine-grained token lacks the organization permission {permission} that {method} {} needs, or the org does not allow fine-grained tokens",
+            strip_query(path)
+        )
+    } else {
+        HINT_403.to_string()
+    }
+}
+
 /// Decodes GitHub's error body (`message`, `errors`, `documentation_url`), JSON or not.
 pub fn api_error(
     method: &'static str,
@@ -67,7 +92,7 @@ pub fn api_error(
     };
     let hint = match response.status {
         401 => Some(HINT_401.to_string()),
-        403 => Some(HINT_403.to_string()),
+        403 => Some(hint_403(method, path, &response.body)),
         404 => Some(hint_404.to_string()),
         _ => None,
     };
@@ -171,6 +196,28 @@ mod tests {
                 403,
                 r#"{"message":"Resource not accessible by integration"}"#,
             ),
+            "",
+        )
+        .to_string();
+        assert!(
+            e.contains("the token lacks the permission \"Organization private registries\" (read) that GET /x needs: a GitHub App needs it"),
+            "{e}"
+        );
+        let e = api_error(
+            "PATCH",
+            "/x",
+            &response(
+                403,
+                r#"{"message":"Resource not accessible by personal access token"}"#,
+            ),
+            "",
+        )
+        .to_string();
+        assert!(e.contains("fine-grained token lacks the organization permission \"Organization private registries\" (write)"), "{e}");
+        let e = api_error(
+            "GET",
+            "/x",
+            &response(403, r#"{"message":"Must have admin rights"}"#),
             "",
         )
         .to_string();

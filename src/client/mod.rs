@@ -3,6 +3,7 @@
 //! are retried per [`retry`], creates are never duplicated, and nothing is printed: notices go
 //! out through the callback the caller hands in.
 
+mod app;
 mod create;
 mod decode;
 mod judge;
@@ -20,6 +21,7 @@ use serde::Serialize;
 use ureq::tls::TlsConfig;
 
 use crate::model::answers::{MAX_FIELD, Repository};
+use crate::model::auth::Auth;
 use crate::model::text;
 use crate::model::types::ApiUrl;
 use crate::model::{
@@ -32,6 +34,7 @@ use pace::Pacer;
 use retry::{Policy, RateHeaders, Retry};
 use transport::{MAX_HEADERS, Response, Wire};
 
+pub use app::Revoker;
 use create::key;
 pub use create::{Existing, Unsettled};
 pub use transport::MAX_BODY;
@@ -64,7 +67,7 @@ pub const MAX_LISTING_BYTES: usize = 8 << 20;
 #[derive(Debug, Clone)]
 pub struct Connection {
     pub api_url: ApiUrl,
-    pub token: Secret,
+    pub auth: Auth,
     pub request_timeout: Duration,
     pub max_wait: Duration,
     /// PEM text of extra trusted certificates, already checked by [`tls::extra_roots`].
@@ -81,6 +84,8 @@ pub struct Client {
     notify: Notify,
     cancel: Cancel,
     pacer: Pacer,
+    /// The installation token in use, shared with whoever must revoke it on a signal.
+    revoker: Revoker,
 }
 
 impl std::fmt::Debug for Client {
@@ -93,7 +98,12 @@ impl std::fmt::Debug for Client {
 
 impl Client {
     /// Builds the one agent of the run (keep-alive reused for every request).
-    pub fn new(conn: &Connection, notify: Notify, cancel: Cancel) -> Result<Self> {
+    pub fn new(
+        conn: &Connection,
+        notify: Notify,
+        cancel: Cancel,
+        revoker: Revoker,
+    ) -> Result<Self> {
         let mut tls = TlsConfig::builder();
         if let Some(pem) = &conn.ca_certificate {
             let extra = tls::extra_roots(pem).map_err(|e| anyhow!("ca_certificate: {e}"))?;
@@ -123,7 +133,11 @@ impl Client {
                     resolve::Once::default(),
                 ),
                 base: conn.api_url.as_str().trim_end_matches('/').to_string(),
-                token: conn.token.clone(),
+                token: std::cell::RefCell::new(match &conn.auth {
+                    Auth::Token(t) => t.clone(),
+                    // Nothing is sent before the App signs in for an org.
+                    Auth::App(_) => Secret::new(String::new()),
+                }),
                 api_version: std::cell::Cell::new(API_VERSION),
                 request_timeout: conn.request_timeout,
             },
@@ -131,6 +145,7 @@ impl Client {
             notify,
             cancel,
             pacer: Pacer::default(),
+            revoker,
         })
     }
 
@@ -167,7 +182,9 @@ impl Client {
         path: &str,
         body: Option<&[u8]>,
     ) -> Result<Result<Response, transport::Transport>> {
-        if method != "GET" {
+        // Minting and revoking an App's token are not content writes: they are not paced.
+        let signs_in = path.starts_with("/app/") || path == "/installation/token";
+        if method != "GET" && !signs_in {
             let wait = self.pacer.wait(Instant::now());
             if self.cancel.sleep(wait) || self.cancel.signal().is_some() {
                 return Err(NotSent(format!(

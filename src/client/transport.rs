@@ -66,7 +66,8 @@ impl Transport {
 pub struct Wire {
     pub agent: ureq::Agent,
     pub base: String,
-    pub token: Secret,
+    /// The token sent: the run's, or (signed in as an App) the JWT, then the org's own.
+    pub token: std::cell::RefCell<Secret>,
     /// The REST API version sent; lowered once if the server does not know it (GHES).
     pub api_version: std::cell::Cell<&'static str>,
     pub request_timeout: Duration,
@@ -150,7 +151,7 @@ impl Wire {
         url: &str,
         body: Option<&[u8]>,
     ) -> Result<ureq::http::Response<ureq::Body>, Transport> {
-        let auth = Zeroizing::new(format!("Bearer {}", self.token.expose()));
+        let auth = Zeroizing::new(format!("Bearer {}", self.token.borrow().expose()));
         let result = match (method, body) {
             ("POST", Some(data)) => self.with_body(self.agent.post(url), &auth, data),
             ("PATCH", Some(data)) => self.with_body(self.agent.patch(url), &auth, data),

@@ -2,6 +2,7 @@
 //! applies it unless it is a dry run, and answers with what happened ([`Answer`]). It knows
 //! nothing of where the request came from or how the answer is shown.
 
+mod access;
 mod answer;
 mod apply;
 pub mod change;
@@ -16,9 +17,10 @@ mod sync;
 use std::rc::Rc;
 
 use crate::client::pace;
-use crate::client::{Client, Connection};
+use crate::client::{Client, Connection, Revoker};
+use crate::model::auth::Auth;
 use crate::model::{
-    Cancel, ConfigName, Configuration, Entry, Error, ExportFormat, Notify, Org, PublicKey,
+    Cancel, ConfigName, Configuration, Entry, Error, Event, ExportFormat, Notify, Org, PublicKey,
     RegistrySpec,
 };
 use change::{Action, Change};
@@ -183,6 +185,8 @@ pub struct Hooks {
     pub confirm: Confirm,
     pub cancel: Cancel,
     pub journal: Journal,
+    /// The App token in use, for the reporter of a cancelled run to revoke.
+    pub revoker: Revoker,
 }
 
 /// One org's end of a run; `None` when it was not run (an earlier org failed with
@@ -201,6 +205,7 @@ pub fn run(request: &Request, hooks: &Hooks) -> Vec<OrgRun> {
         &request.connection,
         Rc::clone(&notify),
         hooks.cancel.clone(),
+        hooks.revoker.clone(),
     ) {
         Ok(c) => c,
         Err(e) => {
@@ -225,7 +230,7 @@ pub fn run(request: &Request, hooks: &Hooks) -> Vec<OrgRun> {
             });
             continue;
         }
-        let run = run_org(&client, org, request, hooks);
+        let run = signed_in(&client, org, request, hooks);
         stop = request.fail_fast
             && run
                 .error
@@ -237,6 +242,25 @@ pub fn run(request: &Request, hooks: &Hooks) -> Vec<OrgRun> {
         });
     }
     runs
+}
+
+/// The request for one org, signed in for it alone when the run is a GitHub App's: a token
+/// with the least the command needs, revoked when the org is done, whatever its outcome.
+fn signed_in(client: &Client, org: &Org, request: &Request, hooks: &Hooks) -> Run {
+    let Auth::App(app) = &request.connection.auth else {
+        return run_org(client, org, request, hooks);
+    };
+    let permissions = request.command.permissions(request.dry_run);
+    if let Err(e) = client.sign_in(org, app, permissions) {
+        return Run::failed(e);
+    }
+    let run = run_org(client, org, request, hooks);
+    if let Err(e) = client.sign_out() {
+        (hooks.notify)(Event::Warning(format!(
+            "revoking the App's token for `{org}` failed ({e:#}); it expires by itself within an hour"
+        )));
+    }
+    run
 }
 
 /// The request for one org.
@@ -370,7 +394,7 @@ fn write(ctx: &Ctx, command: &Command, dry_run: bool, hooks: &Hooks) -> Run {
         if plan.sync && hooks.cancel.signal().is_none() {
             match recheck::concurrent_duplicates(ctx, &plan) {
                 Ok(found) => plan.concurrent = found,
-                Err(why) => (hooks.notify)(crate::model::Event::Warning(why)),
+                Err(why) => (hooks.notify)(Event::Warning(why)),
             }
         }
     }

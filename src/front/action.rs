@@ -26,6 +26,8 @@ use crate::report::Sink;
 /// The inputs besides the registry keys ([`SPEC_KEYS`] and the OIDC fields).
 const INPUTS: &[&str] = &[
     "token",
+    "app_id",
+    "app_private_key",
     "org",
     "api_url",
     "operation",
@@ -59,6 +61,8 @@ pub fn known_inputs() -> impl Iterator<Item = &'static str> {
 #[derive(Deserialize, Default)]
 struct Raw {
     token: Option<String>,
+    app_id: Option<String>,
+    app_private_key: Option<String>,
     org: Option<String>,
     api_url: Option<String>,
     operation: Option<String>,
@@ -85,6 +89,7 @@ struct Raw {
 impl Drop for Raw {
     fn drop(&mut self) {
         self.token.zeroize();
+        self.app_private_key.zeroize();
         self.secrets.zeroize();
         // `rest` holds `secret`.
         for value in self.rest.values_mut() {
@@ -128,7 +133,7 @@ pub fn sink(env: &Env) -> Sink {
 ///
 /// Read straight from the environment, leniently, so masking happens even when validation fails.
 pub fn values_to_mask(env: &Env) -> Vec<Secret> {
-    let mut values: Vec<Secret> = ["INPUT_TOKEN", "INPUT_SECRET"]
+    let mut values: Vec<Secret> = ["INPUT_TOKEN", "INPUT_SECRET", "INPUT_APP_PRIVATE_KEY"]
         .iter()
         .filter_map(|k| env.get(k))
         .map(|v| Secret::new(v.to_string()))
@@ -139,7 +144,9 @@ pub fn values_to_mask(env: &Env) -> Vec<Secret> {
     // A credential pasted where no secret belongs (a name, a URL, the manifest's `username`)
     // is masked at once too, before the error that refuses it.
     for (var, value) in env.vars() {
-        if var.starts_with("INPUT_") && var != "INPUT_CA_CERTIFICATE" {
+        if var.starts_with("INPUT_")
+            && !matches!(var, "INPUT_CA_CERTIFICATE" | "INPUT_APP_PRIVATE_KEY")
+        {
             let found = credential::credentials_in(value);
             values.extend(found.into_iter().map(|w| Secret::new(w.to_string())));
         }
@@ -166,8 +173,14 @@ pub fn values_to_mask(env: &Env) -> Vec<Secret> {
 /// secrets, those whose keys the registry parser checks itself (the manifest, the registry
 /// keys), and `ca_certificate` (a public certificate, whose base64 looks random).
 fn plain_inputs(env: &Env) -> impl Iterator<Item = (String, &str)> {
-    const SECRET_OR_PARSED: &[&str] =
-        &["token", "secret", "secrets", "registries", "ca_certificate"];
+    const SECRET_OR_PARSED: &[&str] = &[
+        "token",
+        "app_private_key",
+        "secret",
+        "secrets",
+        "registries",
+        "ca_certificate",
+    ];
     env.vars().filter_map(|(var, value)| {
         let name = var.strip_prefix("INPUT_")?.to_ascii_lowercase();
         let parsed = SECRET_OR_PARSED.contains(&name.as_str())
@@ -283,11 +296,19 @@ fn orgs(raw: &Raw, errors: &mut Vec<String>) -> Option<Vec<Org>> {
 }
 
 fn connection(raw: &Raw, env: &Env, errors: &mut Vec<String>) -> Option<Connection> {
-    let token = shared::token(raw.token.as_deref(), &input("token"), errors);
-    if raw.token.is_none() {
+    let auth = shared::auth(
+        raw.token.as_deref(),
+        raw.app_id.as_deref(),
+        raw.app_private_key.as_deref(),
+        [&input("token"), &input("app_id"), &input("app_private_key")],
+        errors,
+    );
+    if raw.token.is_none() && raw.app_id.is_none() && raw.app_private_key.is_none() {
         errors.push(format!(
-            "{}: required; a classic PAT with admin:org, or an app or fine-grained token with \"Organization private registries\" permission",
-            input("token")
+            "{}: required, or {} and {}: a GitHub App whose only permission is \"Organization private registries\" (recommended), a fine-grained token with that permission, or a classic PAT with admin:org",
+            input("token"),
+            input("app_id"),
+            input("app_private_key")
         ));
     }
     let api_url = raw
@@ -320,7 +341,7 @@ fn connection(raw: &Raw, env: &Env, errors: &mut Vec<String>) -> Option<Connecti
     });
     Some(Connection {
         api_url: api_url?,
-        token: token?,
+        auth: auth?,
         request_timeout: Duration::from_secs(request_timeout),
         max_wait: Duration::from_secs(max_wait),
         ca_certificate,

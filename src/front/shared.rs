@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::client::tls;
 use crate::core::Command;
+use crate::model::auth::{App, AppId, AppKey, Auth};
 use crate::model::credential::looks_like_credential;
 use crate::model::spec::{Label, RawSpec, SPEC_KEYS};
 use crate::model::{
@@ -265,6 +266,50 @@ pub fn token(value: Option<&str>, label: &str, errors: &mut Vec<String>) -> Opti
         }
         Some(t) => Some(Secret::new(t.trim().to_string())),
         None => None,
+    }
+}
+
+/// Exactly one way to sign in: a token, or a GitHub App's id and key (both). `labels` names
+/// the token, the App id and the App key as the front end spells them; every problem is added
+/// to `errors`, none quoting a value.
+pub fn auth(
+    given_token: Option<&str>,
+    app_id: Option<&str>,
+    app_key: Option<&str>,
+    labels: [&str; 3],
+    errors: &mut Vec<String>,
+) -> Option<Auth> {
+    let [token_label, id_label, key_label] = labels;
+    match (given_token, app_id, app_key) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            errors.push(format!(
+                "{token_label} and {id_label}/{key_label}: give one way to sign in: a token, or a GitHub App's {id_label} and {key_label} (recommended: one narrow token per org, revoked at the end)"
+            ));
+            None
+        }
+        (Some(t), None, None) => token(Some(t), token_label, errors).map(Auth::Token),
+        (None, Some(id), Some(key)) => {
+            let id = AppId::parse(id)
+                .map_err(|e| errors.push(format!("{id_label}: {e}")))
+                .ok();
+            let key = AppKey::parse(key)
+                .map_err(|e| errors.push(format!("{key_label}: {e} (the key is not shown)")))
+                .ok();
+            Some(Auth::App(App { id: id?, key: key? }))
+        }
+        (None, Some(_), None) => {
+            errors.push(format!(
+                "{key_label}: required with {id_label} (the App's private key, PEM)"
+            ));
+            None
+        }
+        (None, None, Some(_)) => {
+            errors.push(format!(
+                "{id_label}: required with {key_label} (the App's ID or Client ID)"
+            ));
+            None
+        }
+        (None, None, None) => None,
     }
 }
 

@@ -2,6 +2,7 @@
 //! configuration, GitHub's answers, and the one error type. Imports nothing else of the crate.
 
 pub mod answers;
+pub mod auth;
 pub mod cancel;
 pub mod credential;
 pub mod error;
@@ -23,6 +24,9 @@ pub enum Event {
     Warning(String),
     /// A step that failed while others go on (the run's error sums them up).
     Error(String),
+    /// A credential made during the run (an App's JWT, an installation token): to be masked
+    /// before anything else is said.
+    Mask(Secret),
 }
 
 /// The callback events go out through, handed down by the caller.

@@ -135,6 +135,7 @@ impl Sink {
             Event::Notice(m) => ("notice", m),
             Event::Warning(m) => ("warning", m),
             Event::Error(m) => ("error", m),
+            Event::Mask(secret) => return self.mask(std::slice::from_ref(secret)),
         };
         let message = &credential::redact(message);
         match self {

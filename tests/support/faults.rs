@@ -134,6 +134,8 @@ struct State {
     created: u64,
     /// Other orgs than [`ORG`], each with its configurations (see [`FaultServer::add_org`]).
     others: BTreeMap<String, Vec<Value>>,
+    /// Signing in as a GitHub App, when enabled ([`FaultServer::app`]).
+    app: Option<super::app::AppMode>,
 }
 
 /// The server; see the module docs.
@@ -218,6 +220,26 @@ impl FaultServer {
             .into_iter()
             .filter(|l| !l.starts_with("GET "))
             .collect()
+    }
+
+    /// Accepts a GitHub App (`app_id`, the public key of `private_key_pem`) installed on
+    /// `orgs` (org, installation id); from then on only its installation tokens are accepted.
+    pub fn app(&self, app_id: &str, private_key_pem: &str, orgs: &[(&str, u64)]) {
+        self.state().app = Some(super::app::AppMode {
+            app_id: app_id.to_string(),
+            public_key: super::app::public_key_of(private_key_pem),
+            installations: orgs.iter().map(|(o, i)| (o.to_string(), *i)).collect(),
+            minted: Vec::new(),
+        });
+    }
+
+    /// The installation tokens minted so far.
+    pub fn minted(&self) -> Vec<super::app::Minted> {
+        self.state()
+            .app
+            .as_ref()
+            .map(|a| a.minted.clone())
+            .unwrap_or_default()
     }
 
     /// Serves another org too, empty at first.
@@ -495,6 +517,13 @@ fn paging(query: &BTreeMap<&str, &str>) -> (usize, usize) {
 
 /// What GitHub would answer, applied to the store of the org the path names.
 fn store(state: &mut State, keys: &Keys, request: &Request) -> Answer {
+    if let Some(app) = &mut state.app {
+        let auth = request.headers.get("authorization").map(String::as_str);
+        if let Some((status, body)) = app.gate(&request.method, request.path(), auth, &request.body)
+        {
+            return answer(status, (!body.is_null()).then_some(body));
+        }
+    }
     let org = request
         .path()
         .strip_prefix("/orgs/")

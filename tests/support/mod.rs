@@ -7,6 +7,7 @@
 // Each test binary compiles this module and uses only part of it.
 #![allow(dead_code)]
 
+pub mod app;
 pub mod faults;
 pub mod file_commands;
 pub mod gh;
@@ -450,6 +451,11 @@ fn cli_args(env: &mut BTreeMap<String, String>, dir: &Path) -> Vec<String> {
             "operation" => {}
             "token" => {
                 env.insert("GH_TOKEN".into(), value.clone());
+            }
+            "app_private_key" => {
+                let path = dir.join("app-key.pem");
+                std::fs::write(&path, value).expect("write the App's key");
+                args.extend(["--app-private-key".into(), path_str(&path)]);
             }
             "secret" => {
                 env.insert("PR_TEST_SECRET".into(), value.clone());

@@ -66,6 +66,13 @@ pub struct Global {
     /// The longest rate-limit wait, in seconds [default: 300]
     #[arg(long, global = true, value_name = "SECONDS")]
     pub max_wait: Option<String>,
+    /// Sign in as this GitHub App (its ID or Client ID) instead of with a token: one narrow
+    /// token per org, revoked at the end; needs --app-private-key
+    #[arg(long, global = true, value_name = "ID", requires = "app_private_key")]
+    pub app_id: Option<String>,
+    /// The GitHub App's private key, a PEM file (`-` reads standard input)
+    #[arg(long, global = true, value_name = "FILE", requires = "app_id")]
+    pub app_private_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

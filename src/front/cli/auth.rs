@@ -12,6 +12,8 @@ use crate::model::ApiError;
 pub enum TokenSource {
     Env(&'static str),
     Gh,
+    /// A GitHub App's installation token, minted per org.
+    App,
 }
 
 /// The host: `--hostname`, else `GH_HOST`, else github.com.
@@ -99,7 +101,8 @@ pub fn advice(api: &ApiError, source: &TokenSource, host: &str) -> Option<String
         .as_ref()
         .map(|(have, _)| have.split(',').any(|s| s.trim() == "admin:org"));
     match (source, has_admin) {
-        (_, Some(true)) | (TokenSource::Env(_), None) => None,
+        // An App's token has no scopes: decode.rs says which permission a 403 lacked.
+        (TokenSource::App, _) | (_, Some(true)) | (TokenSource::Env(_), None) => None,
         (TokenSource::Gh, _) => Some(format!(
             "the token of your gh login lacks the admin:org scope that private registries need (a default `gh auth login` does not ask for it); run:\n  gh auth refresh -h {host} -s admin:org"
         )),

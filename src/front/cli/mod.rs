@@ -23,6 +23,7 @@ use super::secrets::Secrets;
 use super::shared::{self, Given};
 use crate::client::Connection;
 use crate::core::{Confirm, Request};
+use crate::model::auth::Auth;
 use crate::model::spec::RawSpec;
 use crate::model::types::ApiUrl;
 use crate::model::{Error, Operation};
@@ -206,15 +207,7 @@ fn request(cli: &Cli, env: &Env) -> Result<(Request, TokenSource, String), Error
     let g = &cli.global;
     let mut errors = Vec::new();
     let host = auth::hostname(g.hostname.as_deref(), env);
-    let token = auth::token(&host, env);
-    if token.is_none() {
-        errors.push(format!(
-            "no token: set GH_TOKEN (or GITHUB_TOKEN), or log in with `gh auth login -h {host} -s admin:org`"
-        ));
-    }
-    let secret_token = token
-        .as_ref()
-        .and_then(|(t, _)| shared::token(Some(t), "the token", &mut errors));
+    let (sign_in, source) = sign_in(g, &host, env, &mut errors);
     let org = match auth::org(&g.org, env) {
         Some(o) => {
             let given: Vec<&str> = o.iter().map(String::as_str).collect();
@@ -249,19 +242,12 @@ fn request(cli: &Cli, env: &Env) -> Result<(Request, TokenSource, String), Error
             .ok()
     });
     let command = command(cli, env, &mut errors);
-    match (
-        errors.is_empty(),
-        secret_token,
-        org,
-        api_url,
-        command,
-        token,
-    ) {
-        (true, Some(token), Some(org), Some(api_url), Some(command), Some((_, source))) => Ok((
+    match (errors.is_empty(), sign_in, org, api_url, command, source) {
+        (true, Some(auth), Some(org), Some(api_url), Some(command), Some(source)) => Ok((
             Request {
                 connection: Connection {
                     api_url,
-                    token,
+                    auth,
                     request_timeout: Duration::from_secs(timeout),
                     max_wait: Duration::from_secs(max_wait),
                     ca_certificate,
@@ -276,6 +262,41 @@ fn request(cli: &Cli, env: &Env) -> Result<(Request, TokenSource, String), Error
         )),
         _ => Err(Error::Invalid(errors)),
     }
+}
+
+/// How the command line signs in: as a GitHub App with `--app-id` and `--app-private-key`,
+/// else with the token of the environment or of `gh`.
+fn sign_in(
+    g: &Global,
+    host: &str,
+    env: &Env,
+    errors: &mut Vec<String>,
+) -> (Option<Auth>, Option<TokenSource>) {
+    let labels = ["the token", "`--app-id`", "`--app-private-key`"];
+    if g.app_id.is_none() && g.app_private_key.is_none() {
+        let Some((token, source)) = auth::token(host, env) else {
+            errors.push(format!(
+                "no token: set GH_TOKEN (or GITHUB_TOKEN), log in with `gh auth login -h {host} -s admin:org`, or sign in as a GitHub App with --app-id and --app-private-key"
+            ));
+            return (None, None);
+        };
+        let auth = shared::auth(Some(&token), None, None, labels, errors);
+        return (auth, Some(source));
+    }
+    let key = g.app_private_key.as_ref().and_then(|path| {
+        read_text(path, "--app-private-key")
+            .map_err(|e| errors.push(e))
+            .ok()
+            .map(zeroize::Zeroizing::new)
+    });
+    let auth = shared::auth(
+        None,
+        g.app_id.as_deref(),
+        key.as_deref().map(String::as_str),
+        labels,
+        errors,
+    );
+    (auth, Some(TokenSource::App))
 }
 
 fn command(cli: &Cli, env: &Env, errors: &mut Vec<String>) -> Option<crate::core::Command> {
