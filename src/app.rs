@@ -96,6 +96,12 @@ pub fn execute_with(
         journal,
         revoker,
     };
+    if !request.unresolved_secrets.is_empty() {
+        sink.event(&Event::Notice(format!(
+            "a dry run without the value of {}: planned as rotations all the same (the apply needs them); see output unresolved_secrets",
+            request.unresolved_secrets.join(", ")
+        )));
+    }
     let mut runs = core::run(request, &hooks);
     if !claim.take() {
         // The reporter of a cancelled run is writing the report, and ends the process.
@@ -106,14 +112,22 @@ pub fn execute_with(
     if runs.len() == 1
         && let Some(OrgRun { run: Some(run), .. }) = runs.pop()
     {
-        return report_one(run, sink, advice);
+        return report_one(run, sink, advice, &request.unresolved_secrets);
     }
-    report_many(&runs, sink)
+    report_many(&runs, sink, &request.unresolved_secrets)
 }
 
 /// One org: its outputs and summary, its error and exit status.
-fn report_one(run: Run, sink: &Sink, advice: &dyn Fn(&Error) -> Option<String>) -> u8 {
-    let outputs = render::render(run.answer.as_ref(), run.error.is_some(), sink.shows_table());
+fn report_one(
+    run: Run,
+    sink: &Sink,
+    advice: &dyn Fn(&Error) -> Option<String>,
+    unresolved: &[String],
+) -> u8 {
+    let mut outputs = render::render(run.answer.as_ref(), run.error.is_some(), sink.shows_table());
+    if !unresolved.is_empty() {
+        outputs.json("unresolved_secrets", &unresolved);
+    }
     let written = sink.finish(&outputs);
     // The process ends after this report: its memory (a row per configuration and change,
     // ~4 % of a 2,000-entry plan's instructions to free one allocation at a time) is left to
@@ -136,8 +150,11 @@ fn report_one(run: Run, sink: &Sink, advice: &dyn Fn(&Error) -> Option<String>) 
 
 /// Several orgs: the `orgs` output and a summary section each; every org's error said with its
 /// name; the exit status of the worst (a failure before a cancellation before a drift).
-fn report_many(runs: &[OrgRun], sink: &Sink) -> u8 {
-    let outputs = render::render_orgs(runs, sink.shows_table());
+fn report_many(runs: &[OrgRun], sink: &Sink, unresolved: &[String]) -> u8 {
+    let mut outputs = render::render_orgs(runs, sink.shows_table());
+    if !unresolved.is_empty() {
+        outputs.json("unresolved_secrets", &unresolved);
+    }
     let written = sink.finish(&outputs);
     let mut statuses = Vec::new();
     for r in runs {

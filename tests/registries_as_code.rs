@@ -514,3 +514,63 @@ fn a_reference_where_no_secret_belongs_is_never_resolved_nor_exported() {
         }
     }
 }
+
+/// Plans and drift checks need no secret values: `diff` never resolves a reference, a dry run
+/// plans a rotation for a reference whose value it lacks and names it (notice and output
+/// `unresolved_secrets`), and only the apply refuses, before any request, naming each.
+#[test]
+fn plans_and_drift_checks_need_no_secret_values() {
+    for front in Front::BOTH {
+        let server = FaultServer::start();
+        let base = || {
+            Action::new(server.url())
+                .front(front)
+                .file(".github/dependabot.yml", DEPENDABOT)
+                .input("registries_file", ".github/dependabot.yml")
+        };
+        let out = base().input("operation", "diff").run();
+        // Everything is missing from an empty org: drift (exit 3), not a missing secret (2).
+        assert_eq!(out.status.code(), Some(3), "{front:?}\n{}", out.dump());
+        assert!(!out.stdout.contains("is not set") && !out.stderr.contains("is not set"));
+
+        let out = base()
+            .input("operation", "sync")
+            .input("dry_run", "true")
+            .input("secrets", r#"{"NPM_GITHUB_TOKEN": "npm-s3cr3t-token"}"#)
+            .run();
+        out.assert_success();
+        assert_eq!(out.output("result"), "planned", "{front:?}\n{}", out.dump());
+        assert_eq!(
+            out.json("unresolved_secrets"),
+            json!(["ARTIFACTORY_PASSWORD", "DOCKER_PASSWORD", "GIT_TOKEN"]),
+            "{front:?}"
+        );
+        let changes = out.json("changes");
+        let with_secret = changes.as_array().map(|a| {
+            a.iter()
+                .filter(|c| c["fields"].to_string().contains("\"secret\""))
+                .count()
+        });
+        assert_eq!(with_secret, Some(4), "{changes}");
+        out.assert_mentions(&[
+            "a dry run without the value of ARTIFACTORY_PASSWORD, DOCKER_PASSWORD, GIT_TOKEN",
+        ]);
+        assert!(server.writes().is_empty());
+
+        let out = base()
+            .input("operation", "sync")
+            .input("secrets", r#"{"NPM_GITHUB_TOKEN": "npm-s3cr3t-token"}"#)
+            .run();
+        assert_eq!(out.status.code(), Some(2), "{front:?}\n{}", out.dump());
+        out.assert_mentions(&["ARTIFACTORY_PASSWORD", "GIT_TOKEN"]);
+        assert!(
+            server.requests().iter().all(|r| r.method == "GET"),
+            "{front:?}"
+        );
+        let before = server.requests().len();
+        assert_eq!(
+            before, 2,
+            "{front:?}: only the diff's and the dry run's listings"
+        );
+    }
+}

@@ -40,6 +40,9 @@ pub struct Request {
     /// Plan and report, but do not apply.
     pub dry_run: bool,
     pub command: Command,
+    /// A dry run's `${{ secrets.NAME }}` references whose values this job does not have: the
+    /// plan counts them as rotations all the same; the report names them.
+    pub unresolved_secrets: Vec<String>,
 }
 
 /// The operation with exactly the data it needs.

@@ -14,7 +14,7 @@ use super::env::Env;
 use super::files;
 use super::manifest;
 use super::mask;
-use super::secrets::Secrets;
+use super::secrets::{Need, Secrets};
 use super::shared::{self, Given, closest};
 use crate::client::Connection;
 use crate::core::Request;
@@ -253,13 +253,22 @@ pub fn request(env: &Env) -> Result<Request, Error> {
             input("path")
         ));
     }
-    let command = command(&raw, env, operation, &mut errors);
+    let need = shared::need(operation, dry_run);
+    let mut unresolved_secrets = Vec::new();
+    let command = command(
+        &raw,
+        env,
+        (operation, need),
+        &mut unresolved_secrets,
+        &mut errors,
+    );
     match (errors.is_empty(), connection, orgs, command) {
         (true, Some(connection), Some(orgs), Some(command)) => Ok(Request {
             connection,
             orgs,
             fail_fast,
             dry_run,
+            unresolved_secrets,
             command,
         }),
         _ => {
@@ -351,7 +360,8 @@ fn connection(raw: &Raw, env: &Env, errors: &mut Vec<String>) -> Option<Connecti
 fn command(
     raw: &Raw,
     env: &Env,
-    operation: Operation,
+    (operation, need): (Operation, Need),
+    unresolved: &mut Vec<String>,
     errors: &mut Vec<String>,
 ) -> Option<crate::core::Command> {
     let per_page = shared::number(
@@ -385,7 +395,7 @@ fn command(
             .filter(|(_, v)| !v.is_empty())
             .collect(),
     );
-    let registries = registries(raw, env, operation);
+    let registries = registries(raw, env, (operation, need), unresolved);
     if !operation.reads_manifest() {
         for (given, key) in [
             (raw.secrets.is_some(), "secrets"),
@@ -429,7 +439,8 @@ fn command(
 fn registries(
     raw: &Raw,
     env: &Env,
-    operation: Operation,
+    (operation, need): (Operation, Need),
+    unresolved: &mut Vec<String>,
 ) -> Option<Result<Vec<Entry>, Vec<String>>> {
     if !operation.reads_manifest() {
         // Reported by the operation's rules (`registries`) and `request` (`registries_file`).
@@ -457,14 +468,17 @@ fn registries(
             Err(e) => return Some(Err(vec![e])),
         },
         None => Secrets::from_env(),
-    };
-    Some(manifest::parse_source(&manifest::Source {
+    }
+    .needing(need);
+    let parsed = manifest::parse_source(&manifest::Source {
         text: &text,
         origin,
         env,
         secrets: &secrets,
         overlay: raw.overlay.as_deref(),
-    }))
+    });
+    *unresolved = secrets.unresolved();
+    Some(parsed)
 }
 
 fn read_in_workspace(path: &str, env: &Env) -> Result<String, String> {

@@ -574,9 +574,9 @@ fn read_secret(
             Err(why) => errors.push(format!("{here}: `{w}`: {why}")),
         },
         (None, Some((w, var))) => {
-            match secret_from_env(var, env) {
+            match secret_from_env(var, env, src.secrets) {
                 Ok(value) => {
-                    raw.insert("secret".into(), value);
+                    raw.insert("secret".into(), value.expose().to_string());
                 }
                 Err(why) => errors.push(format!("{here}: `{w}`: {why}")),
             }
@@ -598,14 +598,18 @@ fn value_spelling(key: &str, value: &str) -> String {
 }
 
 /// The value of `secret_env`'s variable; the error names the variable, never a value.
-fn secret_from_env(var: &str, env: &Env) -> Result<String, String> {
+fn secret_from_env(
+    var: &str,
+    env: &Env,
+    secrets: &Secrets,
+) -> Result<crate::model::Secret, String> {
     env_var_name(var)?;
     if var.to_ascii_uppercase().starts_with("INPUT_") {
         return Err(format!(
             "{var} is one of the step's inputs, not a registry secret; map the secret in the step's env: (e.g. NPM_TOKEN: ${{{{ secrets.NPM_TOKEN }}}})"
         ));
     }
-    env.get(var).map(str::to_string).ok_or_else(|| {
+    secrets.from_variable(var, env, || {
         format!(
             "the environment variable {var} is unset or empty; set it in the step's env: ({var}: ${{{{ secrets.{var} }}}}) and check the secret exists and is available to this workflow"
         )

@@ -15,6 +15,29 @@ pub struct Secrets {
     given: Option<BTreeMap<String, Secret>>,
     /// How messages name where they come from (`input \`secrets\``, `--secrets-file`).
     origin: String,
+    /// What a reference whose value is missing means.
+    mode: Need,
+    /// The references left unresolved (a dry run's), in order, each once.
+    missing: std::cell::RefCell<Vec<String>>,
+}
+
+/// What the operation needs of secret values.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Every value (an apply: a missing one is an error before any request).
+    #[default]
+    All,
+    /// Whatever is at hand (a dry run: it plans the rotation all the same); a missing one is
+    /// named, not an error.
+    AtHand,
+    /// None (`diff`: secrets are never compared, GitHub never returns them).
+    None,
+}
+
+/// What stands for a secret whose value is not looked up or not at hand. Only plans that are
+/// never applied hold it (a dry run, a diff): nothing is sealed from it.
+fn stand_in(name: &str) -> Secret {
+    Secret::new(format!("(unresolved {name})"))
 }
 
 impl Secrets {
@@ -23,6 +46,7 @@ impl Secrets {
         Secrets {
             given: None,
             origin: "the environment".into(),
+            ..Secrets::default()
         }
     }
 
@@ -56,6 +80,7 @@ impl Secrets {
         Ok(Secrets {
             given: Some(given),
             origin: origin.into(),
+            ..Secrets::default()
         })
     }
 
@@ -88,6 +113,7 @@ impl Secrets {
         Ok(Secrets {
             given: Some(given),
             origin: origin.into(),
+            ..Secrets::default()
         })
     }
 
@@ -100,10 +126,56 @@ impl Secrets {
         }
     }
 
+    /// Sets what the operation needs of secret values.
+    pub fn needing(mut self, need: Need) -> Self {
+        self.mode = need;
+        self
+    }
+
+    /// The references a dry run could not resolve, each once.
+    pub fn unresolved(&self) -> Vec<String> {
+        self.missing.borrow().clone()
+    }
+
+    /// A value that is missing: an error when every value is needed, else a stand-in (and, in
+    /// a dry run, the name noted).
+    fn missing(&self, name: &str, why: String) -> Result<Secret, String> {
+        match self.mode {
+            Need::All => Err(why),
+            Need::None => Ok(stand_in(name)),
+            Need::AtHand => {
+                let mut missing = self.missing.borrow_mut();
+                if !missing.iter().any(|m| m.eq_ignore_ascii_case(name)) {
+                    missing.push(name.to_string());
+                }
+                Ok(stand_in(name))
+            }
+        }
+    }
+
+    /// The value of the environment variable `var` that `secret_env` names, as [`Self::get`].
+    pub fn from_variable(
+        &self,
+        var: &str,
+        env: &Env,
+        why: impl FnOnce() -> String,
+    ) -> Result<Secret, String> {
+        if self.mode == Need::None {
+            return Ok(stand_in(var));
+        }
+        match env.get(var) {
+            Some(v) => Ok(Secret::new(v.to_string())),
+            None => self.missing(var, why()),
+        }
+    }
+
     /// The secret `name`, or why not (naming where it was looked for). Names compare without
     /// case, as GitHub's secret names do (`secrets.npm_token` is `NPM_TOKEN`); from the
     /// environment, the name as written first, then upper-cased.
     pub fn get(&self, name: &str, env: &Env) -> Result<Secret, String> {
+        if self.mode == Need::None {
+            return Ok(stand_in(name));
+        }
         let upper = name.to_ascii_uppercase();
         let found = match &self.given {
             Some(given) => given.get(&upper).cloned(),
@@ -112,7 +184,10 @@ impl Secrets {
                 .or_else(|| env.get(&upper))
                 .map(|v| Secret::new(v.to_string())),
         };
-        found.filter(|s| !s.expose().is_empty()).ok_or_else(|| {
+        if let Some(found) = found.filter(|s| !s.expose().is_empty()) {
+            return Ok(found);
+        }
+        self.missing(name, {
             match &self.given {
                 Some(_) => format!(
                     "secret {name} is not in {}; create it as an org or repository secret available to this workflow",

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::secrets::Need;
 use crate::client::tls;
 use crate::core::Command;
 use crate::model::auth::{App, AppId, AppKey, Auth};
@@ -266,6 +267,16 @@ pub fn token(value: Option<&str>, label: &str, errors: &mut Vec<String>) -> Opti
         }
         Some(t) => Some(Secret::new(t.trim().to_string())),
         None => None,
+    }
+}
+
+/// What the operation needs of the manifest's secret values: none for `diff` (never compared),
+/// what is at hand for a dry run (it plans the rotation all the same), every one otherwise.
+pub fn need(operation: Operation, dry_run: bool) -> Need {
+    match (operation, dry_run) {
+        (Operation::Diff, _) => Need::None,
+        (_, true) => Need::AtHand,
+        _ => Need::All,
     }
 }
 

@@ -19,7 +19,7 @@ use auth::TokenSource;
 use super::env::Env;
 use super::files;
 use super::manifest;
-use super::secrets::Secrets;
+use super::secrets::{Need, Secrets};
 use super::shared::{self, Given};
 use crate::client::Connection;
 use crate::core::{Confirm, Request};
@@ -241,7 +241,8 @@ fn request(cli: &Cli, env: &Env) -> Result<(Request, TokenSource, String), Error
             .map_err(|e| errors.push(format!("`--ca-certificate`: {e}")))
             .ok()
     });
-    let command = command(cli, env, &mut errors);
+    let mut unresolved_secrets = Vec::new();
+    let command = command(cli, env, &mut unresolved_secrets, &mut errors);
     match (errors.is_empty(), sign_in, org, api_url, command, source) {
         (true, Some(auth), Some(org), Some(api_url), Some(command), Some(source)) => Ok((
             Request {
@@ -255,6 +256,7 @@ fn request(cli: &Cli, env: &Env) -> Result<(Request, TokenSource, String), Error
                 orgs: org,
                 fail_fast: g.fail_fast,
                 dry_run: g.dry_run,
+                unresolved_secrets,
                 command,
             },
             source,
@@ -299,7 +301,12 @@ fn sign_in(
     (auth, Some(TokenSource::App))
 }
 
-fn command(cli: &Cli, env: &Env, errors: &mut Vec<String>) -> Option<crate::core::Command> {
+fn command(
+    cli: &Cli,
+    env: &Env,
+    unresolved: &mut Vec<String>,
+    errors: &mut Vec<String>,
+) -> Option<crate::core::Command> {
     let (operation, name, registry) = given_of(&cli.command);
     let mut spec = RawSpec::new();
     if let Some(r) = registry {
@@ -326,9 +333,12 @@ fn command(cli: &Cli, env: &Env, errors: &mut Vec<String>) -> Option<crate::core
             .map(|p| shared::number(Some(p), 1..=100_000, 1, "`--page`", errors) as u32);
         paging = p.as_ref().map(|_| "page");
     }
+    let need = shared::need(operation, cli.global.dry_run);
     let (registries, prune) = match &cli.command {
-        Cmd::Sync { manifest, prune } => (Some(read_manifest(manifest, env)), *prune),
-        Cmd::Diff { manifest } => (Some(read_manifest(manifest, env)), false),
+        Cmd::Sync { manifest, prune } => {
+            (Some(read_manifest(manifest, env, need, unresolved)), *prune)
+        }
+        Cmd::Diff { manifest } => (Some(read_manifest(manifest, env, need, unresolved)), false),
         _ => (None, false),
     };
     let (format, path) = match &cli.command {
@@ -384,7 +394,12 @@ fn read_text(path: &std::path::Path, flag: &str) -> Result<String, String> {
 }
 
 /// The manifest, with its secrets (a `--secrets-file`, else the environment) and overlay.
-fn read_manifest(m: &Manifest, env: &Env) -> Result<Vec<crate::model::Entry>, Vec<String>> {
+fn read_manifest(
+    m: &Manifest,
+    env: &Env,
+    need: Need,
+    unresolved: &mut Vec<String>,
+) -> Result<Vec<crate::model::Entry>, Vec<String>> {
     let text = read_text(&m.registries, "--registries").map_err(|e| vec![e])?;
     let secrets = match &m.secrets_file {
         Some(path) => {
@@ -392,7 +407,8 @@ fn read_manifest(m: &Manifest, env: &Env) -> Result<Vec<crate::model::Entry>, Ve
             Secrets::from_file_text(&raw, "`--secrets-file`").map_err(|e| vec![e])?
         }
         None => Secrets::from_env(),
-    };
+    }
+    .needing(need);
     let overlay = match &m.overlay {
         Some(path) => Some(read_text(path, "--overlay").map_err(|e| vec![e])?),
         None => None,
@@ -402,11 +418,13 @@ fn read_manifest(m: &Manifest, env: &Env) -> Result<Vec<crate::model::Entry>, Ve
     } else {
         m.registries.display().to_string()
     };
-    manifest::parse_source(&manifest::Source {
+    let parsed = manifest::parse_source(&manifest::Source {
         text: &text,
         origin,
         env,
         secrets: &secrets,
         overlay: overlay.as_deref(),
-    })
+    });
+    *unresolved = secrets.unresolved();
+    parsed
 }
