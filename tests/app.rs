@@ -13,6 +13,8 @@ use support::{Action, Front, config};
 const KEY: &str = include_str!("fixtures/app-key-pkcs1.pem");
 const KEY_PKCS8: &str = include_str!("fixtures/app-key-pkcs8.pem");
 const OTHER_KEY: &str = include_str!("fixtures/app-key-other.pem");
+/// RSA of 1024 bits: too short for GitHub, and for ring.
+const SHORT_KEY: &str = include_str!("fixtures/app-key-1024.pem");
 const LIST: &str = "/orgs/acme/private-registries";
 
 /// A run signed in as the App (no token input).
@@ -158,6 +160,7 @@ fn a_bad_key_or_two_ways_to_sign_in_are_refused_before_any_request() {
             ("not a key at all", "is not a PEM private key"),
             (not_rsa, "is not an RSA private key"),
             (truncated.as_str(), "does not decode"),
+            (SHORT_KEY, "is not a usable RSA key"),
         ] {
             let server = server();
             let out = as_app(&server, front, key).input("operation", "list").run();
