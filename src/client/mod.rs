@@ -6,6 +6,7 @@
 mod app;
 mod create;
 mod decode;
+pub mod graphql;
 mod judge;
 pub mod pace;
 mod resolve;
@@ -182,8 +183,11 @@ impl Client {
         path: &str,
         body: Option<&[u8]>,
     ) -> Result<Result<Response, transport::Transport>> {
-        // Minting and revoking an App's token are not content writes: they are not paced.
-        let signs_in = path.starts_with("/app/") || path == "/installation/token";
+        // Minting and revoking an App's token, and GraphQL reads, are not content writes: they
+        // are not paced.
+        let signs_in = path.starts_with("/app/")
+            || path == "/installation/token"
+            || path == transport::GRAPHQL;
         if method != "GET" && !signs_in {
             let wait = self.pacer.wait(Instant::now());
             if self.cancel.sleep(wait) || self.cancel.signal().is_some() {

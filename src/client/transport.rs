@@ -22,6 +22,10 @@ pub const MAX_BODY: u64 = 8 * 1024 * 1024;
 /// The most response header bytes read.
 pub const MAX_HEADERS: usize = 16 * 1024;
 
+/// The path that stands for the GraphQL endpoint: `/api/graphql` beside a GHES `/api/v3`,
+/// `/graphql` below any other base (see [`Wire::url_of`]).
+pub const GRAPHQL: &str = "/graphql";
+
 /// The most same-origin redirects one GET follows.
 const MAX_REDIRECTS: u32 = 3;
 
@@ -81,7 +85,7 @@ impl Wire {
         path: &str,
         body: Option<&[u8]>,
     ) -> Result<Response, Transport> {
-        let mut url = format!("{}{}", self.base, path);
+        let mut url = self.url_of(path);
         for _ in 0..=MAX_REDIRECTS {
             let response = self.exchange(method, path, &url, body)?;
             if !is_redirect(response.status().as_u16()) {
@@ -96,6 +100,17 @@ impl Wire {
             ),
             false,
         ))
+    }
+
+    /// The URL of `path`: below the REST base, except GraphQL's endpoint, which on GHES sits
+    /// beside `/api/v3` (`/api/graphql`) and elsewhere below the base (`/graphql`).
+    fn url_of(&self, path: &str) -> String {
+        if path == GRAPHQL
+            && let Some(host) = self.base.strip_suffix("/api/v3")
+        {
+            return format!("{host}/api/graphql");
+        }
+        format!("{}{}", self.base, path)
     }
 
     /// Where a redirect points, if it may be followed: a GET, to the API's own origin.

@@ -25,12 +25,13 @@ impl Command {
                 entries.iter().any(|e| names(&e.spec))
             }
             // Repository ids become names: the org's repositories are listed.
-            Command::Export { .. } => true,
+            Command::Export { .. } | Command::Discover { .. } => true,
             _ => false,
         };
         Permissions {
             write: writes && !dry_run,
             metadata,
+            contents: matches!(self, Command::Discover { .. }),
         }
     }
 }
@@ -46,6 +47,7 @@ mod tests {
         let read = Permissions {
             write: false,
             metadata: false,
+            contents: false,
         };
         assert_eq!(
             Command::List {
@@ -72,7 +74,8 @@ mod tests {
             create.permissions(false),
             Permissions {
                 write: true,
-                metadata: true
+                metadata: true,
+                contents: false,
             }
         );
     }

@@ -9,6 +9,7 @@ pub mod change;
 mod context;
 pub mod crypto;
 pub mod diff;
+pub mod discover;
 pub mod journal;
 mod plan;
 mod recheck;
@@ -84,6 +85,13 @@ pub enum Command {
         format: ExportFormat,
         path: Option<std::path::PathBuf>,
     },
+    /// The registries the org's repositories configure one by one, and the org manifest that
+    /// would move them up (written to `path` too when given). Never writes to GitHub.
+    Discover {
+        scope: discover::Scope,
+        format: ExportFormat,
+        path: Option<std::path::PathBuf>,
+    },
 }
 
 /// What a run found or did, for the report.
@@ -122,6 +130,13 @@ pub enum Answer {
         path: Option<std::path::PathBuf>,
         configurations: Vec<Configuration>,
         repositories: std::collections::BTreeMap<u64, String>,
+    },
+    /// `discover`: what the repositories configure, grouped, and where the proposal goes.
+    Discovered {
+        org: Org,
+        format: ExportFormat,
+        path: Option<std::path::PathBuf>,
+        census: crate::model::discovery::Census,
     },
 }
 
@@ -295,6 +310,18 @@ fn run_org(client: &Client, org: &Org, request: &Request, hooks: &Hooks) -> Run 
             Err(e) => Run::failed(e),
         },
         Command::Export { format, path } => read(export(&ctx, *format, path.clone())),
+        Command::Discover {
+            scope,
+            format,
+            path,
+        } => read(
+            discover::census(&ctx, *scope).map(|census| Answer::Discovered {
+                org: org.clone(),
+                format: *format,
+                path: path.clone(),
+                census,
+            }),
+        ),
         command => write(&ctx, command, request.dry_run, hooks),
     }
 }

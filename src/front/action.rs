@@ -46,6 +46,8 @@ const INPUTS: &[&str] = &[
     "format",
     "path",
     "prune",
+    "include_archived",
+    "include_forks",
 ];
 
 /// Every input name of the action, as `action.yml` declares them.
@@ -81,6 +83,8 @@ struct Raw {
     format: Option<String>,
     path: Option<String>,
     prune: Option<String>,
+    include_archived: Option<String>,
+    include_forks: Option<String>,
     /// Every other input, including the registry keys, read through [`SPEC_KEYS`].
     #[serde(flatten)]
     rest: BTreeMap<String, String>,
@@ -429,6 +433,8 @@ fn command(
             .path
             .as_deref()
             .map(|p| shared::in_workspace(p, env.path("GITHUB_WORKSPACE").as_deref())),
+        include: include(raw, errors),
+        parse_file: manifest::parse_repository_file,
     };
     shared::command(&given, &input, errors)
 }
@@ -479,6 +485,17 @@ fn registries(
     });
     *unresolved = secrets.unresolved();
     Some(parsed)
+}
+
+/// `include_archived` and `include_forks`, each `None` when not given.
+fn include(raw: &Raw, errors: &mut Vec<String>) -> shared::Include {
+    let flag = |value: &Option<String>, key: &str, errors: &mut Vec<String>| {
+        value.as_deref().map(|v| boolean(Some(v), key, errors))
+    };
+    shared::Include {
+        archived: flag(&raw.include_archived, "include_archived", errors),
+        forks: flag(&raw.include_forks, "include_forks", errors),
+    }
 }
 
 fn read_in_workspace(path: &str, env: &Env) -> Result<String, String> {

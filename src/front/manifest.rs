@@ -13,8 +13,9 @@ use super::dependabot;
 use super::depth::{self, MAX_DEPTH};
 use super::env::Env;
 use super::mask::DEPENDABOT_SECRET_KEYS;
-use super::secrets::{Secrets, reference};
+use super::secrets::{Need, Secrets, reference, stand_in_name};
 use super::shared::{edit_distance, env_var_name};
+use crate::model::discovery::Found;
 use crate::model::spec::{RawSpec, SPEC_KEYS, describe};
 use crate::model::{ConfigName, Entry, OidcField, RegistrySpec};
 
@@ -146,6 +147,41 @@ pub fn parse(text: &str, env: &Env) -> Result<Vec<Entry>, Vec<String>> {
         secrets: &Secrets::from_env(),
         overlay: None,
     })
+}
+
+/// One repository's dependabot.yml, for `discover`: the registries its `registries:` map
+/// configures (none when it has no such map), each with the name of the `${{ secrets.NAME }}`
+/// it references. Read by the same mapping `sync` uses; no secret value is looked up or kept.
+/// The error is one line: the first problem, and how many there are.
+pub fn parse_repository_file(text: &str, origin: &str) -> Result<Vec<Found>, String> {
+    let doc = load(text, origin)?;
+    if dependabot::registries(&doc).is_none() {
+        return Ok(Vec::new());
+    }
+    let env = Env::default();
+    let secrets = Secrets::from_env().needing(Need::None);
+    let entries = parse_source(&Source {
+        text,
+        origin: origin.to_string(),
+        env: &env,
+        secrets: &secrets,
+        overlay: None,
+    })
+    .map_err(|errors| match errors.len() {
+        1 => errors[0].clone(),
+        n => format!("{} (and {} more)", errors[0], n - 1),
+    })?;
+    Ok(entries
+        .into_iter()
+        .map(|mut e| {
+            let secret = e.spec.secret.take();
+            Found {
+                label: e.label.unwrap_or_default(),
+                secret_name: secret.as_ref().and_then(stand_in_name).map(str::to_string),
+                spec: e.spec,
+            }
+        })
+        .collect())
 }
 
 /// Parses and validates the whole manifest — our list of entries, or a dependabot.yml

@@ -37,7 +37,14 @@ pub enum Need {
 /// What stands for a secret whose value is not looked up or not at hand. Only plans that are
 /// never applied hold it (a dry run, a diff): nothing is sealed from it.
 fn stand_in(name: &str) -> Secret {
-    Secret::new(format!("(unresolved {name})"))
+    Secret::new(format!("{STAND_IN}{name})"))
+}
+
+const STAND_IN: &str = "(unresolved ";
+
+/// The name a stand-in stands for (`discover` reports which secret each registry uses).
+pub fn stand_in_name(secret: &Secret) -> Option<&str> {
+    secret.expose().strip_prefix(STAND_IN)?.strip_suffix(')')
 }
 
 impl Secrets {

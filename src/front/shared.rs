@@ -27,9 +27,20 @@ pub struct Given<'a> {
     /// The parsed manifest (sync), or whether one was given to another operation.
     pub registries: Option<Result<Vec<Entry>, Vec<String>>>,
     pub prune: bool,
-    /// `export`: the format asked for, and the file to write (already resolved).
+    /// `export`, `discover`: the format asked for, and the file to write (already resolved).
     pub format: Option<&'a str>,
     pub path: Option<Result<PathBuf, String>>,
+    /// `discover`: archived repositories and forks too.
+    pub include: Include,
+    /// `discover`: how a repository's dependabot.yml is read (the manifest reader's mapping).
+    pub parse_file: crate::model::discovery::ParseFile,
+}
+
+/// `discover`'s `include_archived` and `include_forks`, each `None` when not given.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Include {
+    pub archived: Option<bool>,
+    pub forks: Option<bool>,
 }
 
 /// Turns what was given into the command, adding every problem to `errors`.
@@ -41,22 +52,7 @@ pub fn command(g: &Given, label: Label, errors: &mut Vec<String>) -> Option<Comm
             .map_err(|e| errors.push(format!("{}: {e}", label("name"))))
             .ok()
     });
-    if !op.reads_manifest() && g.registries.is_some() {
-        errors.push(format!(
-            "{}: only used by operations sync and diff",
-            label("registries")
-        ));
-    }
-    if op != Operation::Sync && g.prune {
-        errors.push(format!("{}: only used by operation sync", label("prune")));
-    }
-    if op != Operation::Export {
-        for (given, key) in [(g.format.is_some(), "format"), (g.path.is_some(), "path")] {
-            if given {
-                errors.push(format!("{}: only used by operation export", label(key)));
-            }
-        }
-    }
+    refuse_unused(g, label, errors);
     if let (true, Some(key)) = (op != Operation::List, g.paging) {
         errors.push(format!("{}: only used by operation list", label(key)));
     }
@@ -94,15 +90,68 @@ pub fn command(g: &Given, label: Label, errors: &mut Vec<String>) -> Option<Comm
             not_for(errors, "export takes format and path");
             export(g, label, errors)
         }
+        Operation::Discover => {
+            not_for(
+                errors,
+                "discover reads the repositories' dependabot.yml files",
+            );
+            match export(g, label, errors)? {
+                Command::Export { format, path } => Some(Command::Discover {
+                    scope: crate::core::discover::Scope {
+                        include_archived: g.include.archived.unwrap_or(false),
+                        include_forks: g.include.forks.unwrap_or(false),
+                        parse: g.parse_file,
+                    },
+                    format,
+                    path,
+                }),
+                _ => None,
+            }
+        }
         Operation::Create | Operation::Update | Operation::Set => writing(g, name, label, errors),
+    }
+}
+
+/// Inputs given to an operation that does not use them: each is an error, never ignored.
+fn refuse_unused(g: &Given, label: Label, errors: &mut Vec<String>) {
+    let op = g.operation;
+    if !op.reads_manifest() && g.registries.is_some() {
+        errors.push(format!(
+            "{}: only used by operations sync and diff",
+            label("registries")
+        ));
+    }
+    if op != Operation::Sync && g.prune {
+        errors.push(format!("{}: only used by operation sync", label("prune")));
+    }
+    if !matches!(op, Operation::Export | Operation::Discover) {
+        for (given, key) in [(g.format.is_some(), "format"), (g.path.is_some(), "path")] {
+            if given {
+                errors.push(format!(
+                    "{}: only used by operations export and discover",
+                    label(key)
+                ));
+            }
+        }
+    }
+    if op != Operation::Discover {
+        for (given, key) in [
+            (g.include.archived.is_some(), "include_archived"),
+            (g.include.forks.is_some(), "include_forks"),
+        ] {
+            if given {
+                errors.push(format!("{}: only used by operation discover", label(key)));
+            }
+        }
     }
 }
 
 fn export(g: &Given, label: Label, errors: &mut Vec<String>) -> Option<Command> {
     if g.name.is_some() {
         errors.push(format!(
-            "{}: not used by operation export; it exports every configuration",
-            label("name")
+            "{}: not used by operation {}; it reads every configuration",
+            label("name"),
+            g.operation
         ));
     }
     let format = match g.format.map(str::parse::<ExportFormat>) {

@@ -116,11 +116,14 @@ fn rejected(e: &ring::error::KeyRejected) -> String {
 }
 
 /// What an installation token is asked for: the private registries at `read` or `write`, and
-/// repository metadata (`read`) only when repository names must be resolved.
+/// repository metadata (`read`) only when repository names must be resolved, contents
+/// (`read`) only to read the repositories' files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Permissions {
     pub write: bool,
     pub metadata: bool,
+    /// Repository contents (`read`): `discover` reads each repository's dependabot.yml.
+    pub contents: bool,
 }
 
 impl Permissions {
@@ -131,6 +134,9 @@ impl Permissions {
         p.insert("organization_private_registries".into(), level.into());
         if self.metadata {
             p.insert("metadata".into(), "read".into());
+        }
+        if self.contents {
+            p.insert("contents".into(), "read".into());
         }
         serde_json::json!({ "permissions": p })
     }

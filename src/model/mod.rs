@@ -5,6 +5,7 @@ pub mod answers;
 pub mod auth;
 pub mod cancel;
 pub mod credential;
+pub mod discovery;
 pub mod error;
 pub mod spec;
 pub mod text;

@@ -67,6 +67,7 @@ string_enum!(
         Sync => "sync",
         Diff => "diff",
         Export => "export",
+        Discover => "discover",
     }
 );
 

@@ -4,9 +4,11 @@
 //! errors are said the same way: annotations in a workflow, plain stderr lines elsewhere.
 
 pub mod actions;
+mod discovered;
 pub mod export;
 pub mod markdown;
 pub mod orgs;
+mod proposal;
 pub mod render;
 pub mod terminal;
 

@@ -84,6 +84,14 @@ pub fn render(answer: Option<&Answer>, failed: bool, terminal: bool) -> Outputs 
             configurations,
             repositories,
         ),
+        Some(Answer::Discovered {
+            org,
+            format,
+            path,
+            census,
+        }) => {
+            super::discovered::discovered(&mut o, org, *format, path.as_deref(), census, terminal)
+        }
         Some(Answer::Changed(c)) if c.sync => sync(&mut o, c),
         Some(Answer::Changed(c)) => single(&mut o, c),
         None => {}

@@ -95,6 +95,17 @@ impl AppMode {
                 .as_ref()
                 .map_or(Some("write"), |p| p.get(key).and_then(Value::as_str))
         };
+        if path == "/graphql" {
+            // GraphQL reads the repositories' files: it needs contents and metadata, read.
+            let readable = ["contents", "metadata"]
+                .iter()
+                .all(|k| matches!(level(k), Some("read" | "write")));
+            return if readable {
+                None
+            } else {
+                refuse(403, "Resource not accessible by integration")
+            };
+        }
         let (org, key) = if let Some(rest) = path.strip_prefix("/repos/") {
             (rest.split('/').next().unwrap_or(""), "metadata")
         } else if let Some(rest) = path.strip_prefix("/orgs/") {

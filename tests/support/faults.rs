@@ -136,6 +136,8 @@ struct State {
     others: BTreeMap<String, Vec<Value>>,
     /// Signing in as a GitHub App, when enabled ([`FaultServer::app`]).
     app: Option<super::app::AppMode>,
+    /// The repositories GraphQL answers with ([`FaultServer::repository`]).
+    graphql_repos: Vec<super::graphql::RepoFixture>,
 }
 
 /// The server; see the module docs.
@@ -231,6 +233,15 @@ impl FaultServer {
             installations: orgs.iter().map(|(o, i)| (o.to_string(), *i)).collect(),
             minted: Vec::new(),
         });
+    }
+
+    /// A repository of [`ORG`] as GraphQL lists it (in the order added), with its dependabot.yml.
+    /// Its REST id is 1,000 more than its position.
+    pub fn repository(&self, repo: super::graphql::RepoFixture) {
+        let mut state = self.state();
+        let id = 1_000 + state.graphql_repos.len() as u64;
+        state.repos.insert(repo.name.clone(), id);
+        state.graphql_repos.push(repo);
     }
 
     /// The installation tokens minted so far.
@@ -517,6 +528,16 @@ fn paging(query: &BTreeMap<&str, &str>) -> (usize, usize) {
 
 /// What GitHub would answer, applied to the store of the org the path names.
 fn store(state: &mut State, keys: &Keys, request: &Request) -> Answer {
+    if request.method == "POST" && request.path() == "/graphql" {
+        if let Some(app) = &mut state.app {
+            let auth = request.headers.get("authorization").map(String::as_str);
+            if let Some((status, body)) = app.gate("GET", "/graphql", auth, "") {
+                return answer(status, Some(body));
+            }
+        }
+        let (status, body) = super::graphql::answer(&request.body, ORG, &state.graphql_repos);
+        return answer(status, Some(body));
+    }
     if let Some(app) = &mut state.app {
         let auth = request.headers.get("authorization").map(String::as_str);
         if let Some((status, body)) = app.gate(&request.method, request.path(), auth, &request.body)

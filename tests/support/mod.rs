@@ -11,6 +11,7 @@ pub mod app;
 pub mod faults;
 pub mod file_commands;
 pub mod gh;
+pub mod graphql;
 pub mod openapi;
 pub mod tls;
 

@@ -164,6 +164,26 @@ pub enum Cmd {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Find every registry the org's repositories configure in their own dependabot.yml, and
+    /// propose the org manifest that moves them up (writes nothing)
+    #[command(
+        after_help = "Example:\n  private-registries discover --org acme --format dependabot -o registries.yml\n  private-registries sync --org acme --registries registries.yml --dry-run"
+    )]
+    Discover {
+        /// `manifest` (this tool's list, the default) or `dependabot` (dependabot.yml's
+        /// registries: map, with the org-only settings in the `overlay` output)
+        #[arg(long, value_name = "FORMAT")]
+        format: Option<String>,
+        /// Write the proposed manifest to this file instead of standard output
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Read archived repositories too
+        #[arg(long)]
+        include_archived: bool,
+        /// Read forks too
+        #[arg(long)]
+        include_forks: bool,
+    },
     /// Print a shell completion script
     #[command(
         after_help = "Example:\n  private-registries completions bash > /etc/bash_completion.d/private-registries"

@@ -198,6 +198,7 @@ fn given_of(cmd: &Cmd) -> (Operation, Option<&str>, Option<&Registry>) {
         Cmd::Delete { name } => (Operation::Delete, Some(name), None),
         Cmd::Diff { .. } => (Operation::Diff, None, None),
         Cmd::Export { .. } => (Operation::Export, None, None),
+        Cmd::Discover { .. } => (Operation::Discover, None, None),
         Cmd::Sync { .. } | Cmd::Completions { .. } | Cmd::Man => (Operation::Sync, None, None),
     }
 }
@@ -342,7 +343,9 @@ fn command(
         _ => (None, false),
     };
     let (format, path) = match &cli.command {
-        Cmd::Export { format, output } => (format.as_deref(), output.clone().map(Ok)),
+        Cmd::Export { format, output } | Cmd::Discover { format, output, .. } => {
+            (format.as_deref(), output.clone().map(Ok))
+        }
         _ => (None, None),
     };
     let given = Given {
@@ -356,6 +359,18 @@ fn command(
         prune,
         format,
         path,
+        include: match &cli.command {
+            Cmd::Discover {
+                include_archived,
+                include_forks,
+                ..
+            } => shared::Include {
+                archived: Some(*include_archived),
+                forks: Some(*include_forks),
+            },
+            _ => shared::Include::default(),
+        },
+        parse_file: manifest::parse_repository_file,
     };
     let command = shared::command(&given, &flag, errors);
     for value in spec.values_mut() {
