@@ -244,3 +244,19 @@ fn archived_repositories_count_only_when_asked_and_a_bad_query_would_fail_as_on_
         "{answer}"
     );
 }
+
+/// `path` (`-o` at the command line) writes the proposal to a file, as `export` does.
+#[test]
+fn the_proposal_is_written_to_path() {
+    for front in Front::BOTH {
+        let server = org();
+        let out = discover(&server, front).input("path", "proposed.yml").run();
+        out.assert_success();
+        let written = out
+            .workspace
+            .get("proposed.yml")
+            .unwrap_or_else(|| panic!("{front:?}: no proposed.yml in {:?}", out.workspace.keys()));
+        assert_eq!(written, out.output("manifest"), "{front:?}");
+        assert!(written.contains("npm-npm-example-com:"));
+    }
+}
