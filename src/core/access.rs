@@ -69,6 +69,23 @@ mod tests {
                 .metadata
         );
         spec.repository_names = vec!["web".parse().unwrap()];
+        let discover = Command::Discover {
+            scope: crate::core::discover::Scope {
+                include_archived: false,
+                include_forks: false,
+                parse: |_, _| Ok(Vec::new()),
+            },
+            format: crate::model::ExportFormat::Manifest,
+            path: None,
+        };
+        assert_eq!(
+            discover.permissions(false),
+            Permissions {
+                write: false,
+                metadata: true,
+                contents: true,
+            }
+        );
         let create = Command::Create { spec };
         assert_eq!(
             create.permissions(false),
