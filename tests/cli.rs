@@ -259,3 +259,55 @@ fn a_pipe_gets_one_json_document_and_messages_go_to_stderr() {
     );
     assert_eq!(out.terminal_json()["result"], "failed");
 }
+
+/// The bash completion script, sourced in a real bash: after a subcommand it completes that
+/// subcommand's flags (clap_complete spells its states two ways for a hyphenated binary name;
+/// the script is mended).
+#[test]
+fn bash_completes_the_flags_of_a_subcommand() {
+    let script = std::process::Command::new(env!("CARGO_BIN_EXE_private-registries"))
+        .args(["completions", "bash"])
+        .output()
+        .expect("run completions");
+    assert!(script.status.success());
+    let dir = std::env::temp_dir().join(format!("pr-completion-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("private-registries.bash");
+    std::fs::write(&path, &script.stdout).expect("write the script");
+    let probe = format!(
+        r#"source {}
+complete_words() {{ COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=(); _private__registries private-registries "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"; echo "${{COMPREPLY[*]}}"; }}
+complete_words private-registries sync --
+complete_words private-registries export --
+complete_words private-registries s"#,
+        path.display()
+    );
+    let out = std::process::Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &probe])
+        .output()
+        .expect("run bash");
+    let _ = std::fs::remove_dir_all(&dir);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        lines[0].split(' ').any(|w| w == "--registries") && lines[0].contains("--prune"),
+        "sync --: {}",
+        lines[0]
+    );
+    assert!(
+        lines[1].split(' ').any(|w| w == "--format"),
+        "export --: {}",
+        lines[1]
+    );
+    assert!(
+        lines[2].split(' ').any(|w| w == "sync") && lines[2].contains("set"),
+        "s: {}",
+        lines[2]
+    );
+}

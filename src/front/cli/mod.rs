@@ -6,7 +6,7 @@ mod args;
 mod auth;
 mod prompt;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -122,13 +122,23 @@ fn sink(global: &Global, env: &Env) -> Sink {
     }
 }
 
+/// clap_complete's bash script for a hyphenated binary name spells its states two ways: the
+/// loop reaches `private__registries__subcmd__sync`, the case arms read
+/// `private__subcmd__registries__subcmd__sync`, so nothing completes after a subcommand
+/// (clap-rs/clap#6421, open). The arms are spelt as the loop spells them.
+fn bash_fixed(script: &str) -> String {
+    script.replace("private__subcmd__registries", "private__registries")
+}
+
 fn completions(shell: Shell) -> u8 {
     let mut cmd = Cli::command();
     let mut out = std::io::stdout();
     let name = "private-registries";
     match shell {
         Shell::Bash => {
-            clap_complete::generate(clap_complete::Shell::Bash, &mut cmd, name, &mut out)
+            let mut script = Vec::new();
+            clap_complete::generate(clap_complete::Shell::Bash, &mut cmd, name, &mut script);
+            let _ = out.write_all(bash_fixed(&String::from_utf8_lossy(&script)).as_bytes());
         }
         Shell::Zsh => clap_complete::generate(clap_complete::Shell::Zsh, &mut cmd, name, &mut out),
         Shell::Fish => {
