@@ -227,3 +227,29 @@ fn a_signal_revokes_the_token_before_the_report() {
     assert_eq!(minted.len(), 1);
     assert!(minted[0].revoked, "not revoked on SIGTERM\n{}", out.dump());
 }
+
+/// `discover` asks for what reading the repositories needs, read-only, and nothing else.
+#[test]
+fn discover_asks_for_contents_metadata_and_registries_read() {
+    let server = server();
+    server.repository(support::graphql::RepoFixture {
+        name: "web".into(),
+        dependabot: Some("version: 2\nregistries:\n  npm:\n    type: npm-registry\n    url: https://npm.example.com\n    token: ${{secrets.NPM}}\n".into()),
+        ..Default::default()
+    });
+    let out = as_app(&server, Front::Action, KEY)
+        .input("operation", "discover")
+        .run();
+    out.assert_success();
+    let minted = server.minted();
+    assert_eq!(
+        minted[0].permissions,
+        Some(
+            json!({ "organization_private_registries": "read", "metadata": "read", "contents": "read" })
+        ),
+        "{}",
+        out.dump()
+    );
+    assert!(minted[0].revoked);
+    assert_eq!(out.json("discovered")[0]["repositories"], json!(["web"]));
+}

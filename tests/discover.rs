@@ -260,3 +260,19 @@ fn the_proposal_is_written_to_path() {
         assert!(written.contains("npm-npm-example-com:"));
     }
 }
+
+/// Several orgs: each is read on its own; one that GraphQL does not know fails with its name,
+/// and the others are still discovered.
+#[test]
+fn several_orgs_are_discovered_one_by_one() {
+    let server = org();
+    server.add_org("ghost");
+    let out = discover(&server, Front::Action)
+        .input("org", "acme,ghost")
+        .run();
+    out.assert_failure();
+    out.assert_mentions(&["org ghost:", "no org `ghost` visible to this token"]);
+    let orgs = out.json("orgs");
+    assert_eq!(orgs["acme"]["result"], "discovered", "{orgs}");
+    assert_eq!(orgs["ghost"]["result"], "failed", "{orgs}");
+}

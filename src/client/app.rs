@@ -97,8 +97,9 @@ impl Client {
         };
         let response = self.call(&call, Some(&to_json(&permissions.body())?)).map_err(|e| {
             e.context(format!(
-                "the App could not get a token for `{org}` with \"Organization private registries: {level}\"{}; check the App has that permission and `{org}` accepted it",
-                if permissions.metadata { " and \"Metadata: read\"" } else { "" }
+                "the App could not get a token for `{org}` with \"Organization private registries: {level}\"{}{}; check the App has that permission and `{org}` accepted it",
+                if permissions.metadata { ", \"Metadata: read\"" } else { "" },
+                if permissions.contents { ", \"Contents: read\"" } else { "" }
             ))
         })?;
         let minted: AccessToken = decode("POST", &path, &response)?;

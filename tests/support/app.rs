@@ -164,13 +164,13 @@ impl AppMode {
         let asked: Option<Value> = serde_json::from_str::<Value>(body)
             .ok()
             .and_then(|b| b.get("permissions").cloned());
-        // The installation has the private registries (write) and metadata (read): no more.
+        // The installation has the private registries (write), metadata and contents (read): no more.
         if let Some(Value::Object(p)) = &asked {
             for (k, v) in p {
                 let granted = matches!(
                     (k.as_str(), v.as_str()),
                     ("organization_private_registries", Some("read" | "write"))
-                        | ("metadata", Some("read"))
+                        | ("metadata" | "contents", Some("read"))
                 );
                 if !granted {
                     return (
