@@ -311,3 +311,66 @@ complete_words private-registries s"#,
         lines[2]
     );
 }
+
+/// `export > file` gives the manifest itself (`--json` gives the JSON document); `-o` of a
+/// dependabot.yml writes its overlay beside it, so `diff` of the file just exported, with that
+/// overlay, finds the org in sync.
+#[test]
+fn export_off_a_terminal_is_the_file_and_its_round_trip_holds() {
+    let server = FaultServer::start();
+    server.seed(config(
+        "NPM_REGISTRY",
+        "npm_registry",
+        "https://npm.example.com/",
+    ));
+    let out = cli(&server, &["export", "--org", "acme"]).run();
+    exit(&out, 0);
+    assert!(
+        out.stdout.starts_with("# The private registries of acme"),
+        "{}",
+        out.dump()
+    );
+    assert!(serde_norway::from_str::<serde_norway::Value>(&out.stdout).is_ok());
+    let out = cli(&server, &["export", "--org", "acme", "--json"]).run();
+    exit(&out, 0);
+    assert!(serde_json::from_str::<Value>(&out.stdout).is_ok_and(|v| v["manifest"].is_string()));
+
+    let dir = std::env::temp_dir().join(format!("pr-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let dep = dir.join("dep.yml");
+    let dep_s = dep.display().to_string();
+    let out = cli(
+        &server,
+        &[
+            "export",
+            "--org",
+            "acme",
+            "--format",
+            "dependabot",
+            "-o",
+            &dep_s,
+        ],
+    )
+    .run();
+    exit(&out, 0);
+    let overlay = dir.join("dep.overlay.yml");
+    assert!(overlay.exists(), "{}", out.dump());
+    out.assert_mentions(&["wrote the overlay to", "pass it as --overlay"]);
+    let overlay_s = overlay.display().to_string();
+    let out = cli(
+        &server,
+        &[
+            "diff",
+            "--org",
+            "acme",
+            "--registries",
+            &dep_s,
+            "--overlay",
+            &overlay_s,
+        ],
+    )
+    .run();
+    let _ = std::fs::remove_dir_all(&dir);
+    exit(&out, 0);
+    assert!(server.writes().is_empty());
+}

@@ -128,6 +128,7 @@ pub fn sink(env: &Env) -> Sink {
         Sink::Terminal {
             json: true,
             colour: false,
+            file: false,
         }
     }
 }

@@ -108,8 +108,14 @@ pub enum Sink {
         output_file: Option<PathBuf>,
         summary_file: Option<PathBuf>,
     },
-    /// Anywhere else: messages on stderr; stdout holds one JSON document, or a table.
-    Terminal { json: bool, colour: bool },
+    /// Anywhere else: messages on stderr; stdout holds one JSON document, or a table. With
+    /// `file`, an answer that is a file (an export's manifest) goes to stdout as it is, also
+    /// off a terminal (`export > registries.yml`), unless JSON was asked for.
+    Terminal {
+        json: bool,
+        colour: bool,
+        file: bool,
+    },
 }
 
 impl Sink {
@@ -158,6 +164,14 @@ impl Sink {
                 output_file: Some(file),
                 summary_file,
             } => actions::write(outputs, file, summary_file.as_deref()),
+            Sink::Terminal {
+                json: true,
+                file: true,
+                ..
+            } if outputs.raw.is_some() => {
+                terminal::show(outputs, false);
+                Ok(())
+            }
             Sink::Actions { .. } | Sink::Terminal { json: true, .. } => terminal::document(outputs),
             Sink::Terminal { colour, .. } => {
                 terminal::show(outputs, *colour);

@@ -338,7 +338,17 @@ fn exported(
     match path {
         Some(p) => {
             o.files.push((p.to_path_buf(), e.manifest.clone()));
-            o.raw = Some(format!("wrote {n} configuration(s) to {}\n", p.display()));
+            let mut said = format!("wrote {n} configuration(s) to {}\n", p.display());
+            // The org-only settings travel with the file: `--overlay` gives them back.
+            if let Some(overlay) = &e.overlay {
+                let beside = p.with_extension("overlay.yml");
+                o.files.push((beside.clone(), overlay.clone()));
+                said.push_str(&format!(
+                    "wrote the overlay to {}: pass it as --overlay (the overlay input) to sync or diff that file\n",
+                    beside.display()
+                ));
+            }
+            o.raw = Some(said);
         }
         None => o.raw = Some(e.manifest.clone()),
     }

@@ -109,16 +109,18 @@ pub fn early_sink(env: &Env) -> Sink {
     Sink::Terminal {
         json: !terminal,
         colour: terminal && std::io::stderr().is_terminal() && env.get("NO_COLOR").is_none(),
+        file: true,
     }
 }
 
-/// A table at a terminal, else (or with `--json`) one JSON document; colour only at a
-/// terminal and never with `NO_COLOR`.
+/// A table at a terminal, else (or with `--json`) one JSON document; an exported file as it is
+/// unless `--json`; colour only at a terminal and never with `NO_COLOR`.
 fn sink(global: &Global, env: &Env) -> Sink {
     let terminal = std::io::stdout().is_terminal();
     Sink::Terminal {
         json: global.json || !terminal,
         colour: terminal && std::io::stderr().is_terminal() && env.get("NO_COLOR").is_none(),
+        file: !global.json,
     }
 }
 
