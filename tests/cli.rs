@@ -374,3 +374,35 @@ fn export_off_a_terminal_is_the_file_and_its_round_trip_holds() {
     exit(&out, 0);
     assert!(server.writes().is_empty());
 }
+
+/// `man --dir` writes a page for every command, and every page the top-level one points at is
+/// among them.
+#[test]
+fn man_writes_a_page_per_command_and_every_reference_resolves() {
+    let dir = std::env::temp_dir().join(format!("pr-man-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let done = std::process::Command::new(env!("CARGO_BIN_EXE_private-registries"))
+        .args(["man", "--dir"])
+        .arg(&dir)
+        .status()
+        .expect("run man");
+    assert!(done.success());
+    let top = std::fs::read_to_string(dir.join("private-registries.1")).expect("top page");
+    let referenced: Vec<String> = top
+        .split("private\\-registries\\-")
+        .skip(1)
+        .filter_map(|rest| {
+            rest.split_once("(1)")
+                .map(|(name, _)| name.replace("\\-", "-"))
+        })
+        .collect();
+    assert!(referenced.len() >= 12, "{referenced:?}");
+    for name in &referenced {
+        let page = dir.join(format!("private-registries-{name}.1"));
+        let text =
+            std::fs::read_to_string(&page).unwrap_or_else(|_| panic!("no page {}", page.display()));
+        assert!(text.contains(".TH"), "{name}: not a man page");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -192,11 +192,15 @@ pub enum Cmd {
         #[arg(value_enum)]
         shell: Shell,
     },
-    /// Print the man page (roff)
+    /// Print the man page (roff), or write one page per command into a directory
     #[command(
-        after_help = "Example:\n  private-registries man > /usr/local/share/man/man1/private-registries.1"
+        after_help = "Example:\n  private-registries man --dir /usr/local/share/man/man1 && mandb -q\n  man private-registries-sync"
     )]
-    Man,
+    Man {
+        /// Write private-registries.1 and private-registries-COMMAND.1 for every command here
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

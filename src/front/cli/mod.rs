@@ -82,7 +82,7 @@ pub fn prepare(args: Vec<std::ffi::OsString>, env: &Env) -> Prepared {
     let sink = sink(&cli.global, env);
     match &cli.command {
         Cmd::Completions { shell } => return Prepared::Done(completions(*shell)),
-        Cmd::Man => return Prepared::Done(man()),
+        Cmd::Man { dir } => return Prepared::Done(man(dir.as_deref())),
         _ => {}
     }
     let (request, source, host) = match request(&cli, env) {
@@ -153,10 +153,22 @@ fn completions(shell: Shell) -> u8 {
     0
 }
 
-fn man() -> u8 {
-    match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+/// The top-level page on stdout, or every command's page written into `dir` (the pages the
+/// top-level one points at: `private-registries-sync(1)`, …).
+fn man(dir: Option<&std::path::Path>) -> u8 {
+    let written = match dir {
+        None => clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()),
+        Some(dir) => clap_mangen::generate_to(Cli::command(), dir),
+    };
+    match written {
         Ok(()) => 0,
-        Err(_) => 1,
+        Err(e) => {
+            let at = dir
+                .map(|d| format!(" into {}", d.display()))
+                .unwrap_or_default();
+            eprintln!("error: writing the man pages{at} failed ({})", e.kind());
+            1
+        }
     }
 }
 
@@ -211,7 +223,9 @@ fn given_of(cmd: &Cmd) -> (Operation, Option<&str>, Option<&Registry>) {
         Cmd::Diff { .. } => (Operation::Diff, None, None),
         Cmd::Export { .. } => (Operation::Export, None, None),
         Cmd::Discover { .. } => (Operation::Discover, None, None),
-        Cmd::Sync { .. } | Cmd::Completions { .. } | Cmd::Man => (Operation::Sync, None, None),
+        Cmd::Sync { .. } | Cmd::Completions { .. } | Cmd::Man { .. } => {
+            (Operation::Sync, None, None)
+        }
     }
 }
 
