@@ -574,3 +574,39 @@ fn plans_and_drift_checks_need_no_secret_values() {
         );
     }
 }
+
+/// A dependabot.yml's problems come in file order, in dependabot's spellings with a "did you
+/// mean", and a label given twice does not hide the others.
+#[test]
+fn manifest_problems_are_all_said_in_file_order_in_dependabots_words() {
+    let text = "version: 2\nregistries:\n  zeta:\n    type: npm-registri\n    url: https://a.example.com\n    token: ${{ secrets.NPM_GITHUB_TOKEN }}\n  alpha:\n    type: maven-repository\n    urll: https://b.example.com\n  alpha:\n    type: npm-registry\n    url: https://c.example.com\n    token: ${{ secrets.NPM_GITHUB_TOKEN }}\n";
+    for front in Front::BOTH {
+        let server = FaultServer::start();
+        let out = Action::new(server.url())
+            .front(front)
+            .file("dependabot.yml", text)
+            .input("operation", "diff")
+            .input("registries_file", "dependabot.yml")
+            .run();
+        assert_eq!(out.status.code(), Some(2), "{front:?}\n{}", out.dump());
+        let all = format!("{}\n{}", out.stdout, out.stderr);
+        let at = |words: &str| {
+            all.find(words)
+                .unwrap_or_else(|| panic!("{front:?}: no {words:?}\n{}", out.dump()))
+        };
+        let twice = at("registries.alpha: given twice (lines 7 and 10)");
+        let zeta = at(
+            "registries.zeta: `type`: unknown registry type \"npm-registri\"; did you mean \"npm-registry\"? allowed: maven-repository",
+        );
+        let urll = at("registries.alpha: `urll`: unknown key; did you mean `url`?");
+        assert!(
+            zeta < twice && twice < urll,
+            "{front:?}: not in file order\n{all}"
+        );
+        assert!(
+            !all.contains("npm_registri"),
+            "{front:?}: API spelling in a dependabot.yml's error"
+        );
+        assert!(server.requests().is_empty());
+    }
+}

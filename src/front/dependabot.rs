@@ -11,8 +11,8 @@ use serde_norway::{Mapping, Value as Yaml};
 
 use super::env::Env;
 use super::secrets::{Secrets, reference};
-use super::shared::edit_distance;
-use crate::model::{AuthType, OidcField};
+use super::shared::{closest, edit_distance};
+use crate::model::{AuthType, OidcField, RegistryType, shorten};
 
 /// dependabot.yml keys that carry the credential.
 const SECRET_KEYS: &[&str] = &["password", "token", "key", "auth-key"];
@@ -147,6 +147,10 @@ fn entry_of(
             out.insert("secret".into(), value);
         } else if norm == "url" {
             out.insert(key.into(), with_scheme(value));
+        } else if norm == "type"
+            && let Some(problem) = unknown_type(&value)
+        {
+            errors.push(format!("{at}: {problem}"));
         } else if PLAIN_KEYS.contains(&norm.as_str()) {
             out.insert(key.into(), value);
         } else if let Ok(field) = norm.replace('-', "_").parse::<OidcField>() {
@@ -187,6 +191,42 @@ fn resolve(value: &Yaml, at: &str, cx: &Context) -> Result<Yaml, String> {
             .map_err(|e| format!("{at}: {e}")),
         Err(why) => Err(format!("{at}: {why}")),
     }
+}
+
+/// The registry types in dependabot.yml's spelling (`npm-registry`, `git`, …).
+fn dependabot_types() -> Vec<String> {
+    RegistryType::ALL
+        .iter()
+        .map(|t| match t.as_str() {
+            "git_source" => "git".to_string(),
+            other => other.replace('_', "-"),
+        })
+        .collect()
+}
+
+/// Why a `type` is not one dependabot.yml knows, in its spellings, with a "did you mean".
+fn unknown_type(value: &Yaml) -> Option<String> {
+    let Yaml::String(given) = value else {
+        return Some("expected a registry type, such as npm-registry".to_string());
+    };
+    let known = dependabot_types();
+    let given = given.trim();
+    let api = if given == "git" {
+        "git_source".to_string()
+    } else {
+        given.replace('-', "_")
+    };
+    if api.parse::<RegistryType>().is_ok() {
+        return None;
+    }
+    let hint = closest(given, known.iter().map(String::as_str))
+        .map(|c| format!("did you mean {c:?}? "))
+        .unwrap_or_default();
+    Some(format!(
+        "unknown registry type {:?}; {hint}allowed: {}",
+        shorten(given),
+        known.join(", ")
+    ))
 }
 
 /// dependabot.yml allows a URL without its scheme (https:// is assumed); the API does not.

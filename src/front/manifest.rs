@@ -191,18 +191,10 @@ pub fn parse_source(src: &Source) -> Result<Vec<Entry>, Vec<String>> {
     let items = match json_items(src.text) {
         Some(items) => items,
         None => {
-            let doc = load(src.text, origin).map_err(|e| {
-                let mut errors: Vec<String> = dependabot::duplicate_labels(src.text)
-                    .into_iter()
-                    .map(|(label, first, again)| {
-                        format!("{origin}: registries.{label}: given twice (lines {first} and {again}); keep one")
-                    })
-                    .collect();
-                if errors.is_empty() {
-                    errors.push(e);
-                }
-                errors
-            })?;
+            let doc = match load(src.text, origin) {
+                Ok(doc) => doc,
+                Err(e) => return Err(despite_duplicates(src, e)),
+            };
             if let Some(map) = dependabot::registries(&doc) {
                 return from_dependabot(map, src);
             }
@@ -346,6 +338,7 @@ fn from_dependabot(map: &serde_norway::Mapping, src: &Source) -> Result<Vec<Entr
         origin: &src.origin,
     };
     let (labelled, mut errors) = dependabot::entries(map, &cx);
+    let labels: Vec<String> = labelled.iter().map(|l| l.label.clone()).collect();
     let items: Vec<(Option<String>, Item)> = labelled
         .into_iter()
         .map(|l| {
@@ -357,12 +350,80 @@ fn from_dependabot(map: &serde_norway::Mapping, src: &Source) -> Result<Vec<Entr
         .collect();
     match entries_of(&items, src) {
         Ok(entries) if errors.is_empty() => Ok(entries),
-        Ok(_) => Err(errors),
+        Ok(_) => Err(in_file_order(errors, &labels, &src.origin)),
         Err(more) => {
             errors.extend(more);
-            Err(errors)
+            Err(in_file_order(errors, &labels, &src.origin))
         }
     }
+}
+
+/// A dependabot.yml whose labels repeat does not load (YAML refuses a key given twice): each
+/// repetition is said, and the rest is still checked, every repeated label read under a name of
+/// its own (`alpha (again, line 11)`), so every problem is reported at once.
+fn despite_duplicates(src: &Source, load_error: String) -> Vec<String> {
+    let origin = src.origin.as_str();
+    let dups = dependabot::duplicate_labels(src.text);
+    if dups.is_empty() {
+        return vec![load_error];
+    }
+    let mut errors: Vec<String> = dups
+        .iter()
+        .map(|(label, first, again)| {
+            format!(
+                "{origin}: registries.{label}: given twice (lines {first} and {again}); keep one"
+            )
+        })
+        .collect();
+    let mut lines: Vec<String> = src.text.lines().map(str::to_string).collect();
+    for (label, _, again) in &dups {
+        if let Some(line) = lines.get_mut(again - 1) {
+            let indent = line.len() - line.trim_start().len();
+            let rest = line
+                .trim_start()
+                .split_once(':')
+                .map_or("", |(_, r)| r)
+                .to_string();
+            *line = format!(
+                "{}\"{label} (again, line {again})\":{rest}",
+                " ".repeat(indent)
+            );
+        }
+    }
+    let renamed = lines.join("\n");
+    if let Ok(doc) = load(&renamed, origin)
+        && let Some(map) = dependabot::registries(&doc)
+    {
+        let labels: Vec<String> = map
+            .keys()
+            .filter_map(|k| k.as_str())
+            .map(str::to_string)
+            .collect();
+        if let Err(more) = from_dependabot(
+            map,
+            &Source {
+                text: &renamed,
+                origin: src.origin.clone(),
+                ..*src
+            },
+        ) {
+            errors.extend(more);
+        }
+        return in_file_order(errors, &labels, origin);
+    }
+    errors
+}
+
+/// `errors` in the order of the labels they name in the file; the others after, as they came.
+fn in_file_order(mut errors: Vec<String>, labels: &[String], origin: &str) -> Vec<String> {
+    let position = |e: &String| {
+        labels
+            .iter()
+            .position(|l| e.starts_with(&format!("{origin}: registries.{l}:")))
+            .unwrap_or(usize::MAX)
+    };
+    errors.sort_by_key(position);
+    errors
 }
 
 /// Validates every entry, then that no two aim at the same configuration.
