@@ -406,3 +406,54 @@ fn man_writes_a_page_per_command_and_every_reference_resolves() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// At a terminal, `list` of several orgs is one table with an ORG column holding every org's
+/// configurations, each org's result below it (run under a real pseudo-terminal, `script(1)`).
+#[test]
+fn several_orgs_at_a_terminal_are_one_table_with_an_org_column() {
+    let server = FaultServer::start();
+    server.seed(config(
+        "NPM_ACME",
+        "npm_registry",
+        "https://npm.acme.example.com/",
+    ));
+    server.add_org("beta");
+    let command = format!(
+        "{} list --org acme --org beta --org ghost --api-url {}",
+        env!("CARGO_BIN_EXE_private-registries"),
+        server.url()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("GH_TOKEN", TOKEN)
+        .env("NO_COLOR", "1")
+        .env("TERM", "dumb")
+        .output()
+        .expect("run script(1)");
+    let screen = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    let lines: Vec<&str> = screen.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| l.starts_with("ORG "))
+        .unwrap_or_else(|| panic!("no ORG column:\n{screen}"));
+    assert!(
+        lines[header].contains("NAME") && lines[header].contains("TYPE"),
+        "{screen}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("acme ") && l.contains("NPM_ACME")),
+        "{screen}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("beta: listed")),
+        "{screen}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("ghost: failed")),
+        "{screen}"
+    );
+}

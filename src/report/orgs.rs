@@ -19,6 +19,8 @@ const PER_ORG: &[&str] = &[
     "total_count",
     "manifest",
     "overlay",
+    "discovered",
+    "skipped",
 ];
 
 pub fn render_orgs(runs: &[OrgRun], terminal: bool) -> Outputs {
@@ -26,6 +28,8 @@ pub fn render_orgs(runs: &[OrgRun], terminal: bool) -> Outputs {
     let mut orgs: BTreeMap<String, BTreeMap<&'static str, OutputValue>> = BTreeMap::new();
     let mut rows = Vec::new();
     let mut results: Vec<String> = Vec::new();
+    // At a terminal, each org's own table, to show as one with an ORG column (as gh does).
+    let mut tables: Vec<(String, Option<Table>)> = Vec::new();
     for r in runs {
         let mut entry = BTreeMap::new();
         let (result, error) = match &r.run {
@@ -38,6 +42,7 @@ pub fn render_orgs(runs: &[OrgRun], terminal: bool) -> Outputs {
             ),
             Some(run) => {
                 let mut one = render(run.answer.as_ref(), run.error.is_some(), terminal);
+                tables.push((r.org.to_string(), one.table.take()));
                 o.summary(&format!("## {}\n\n", r.org));
                 o.summary(&one.summary);
                 for key in PER_ORG {
@@ -73,11 +78,49 @@ pub fn render_orgs(runs: &[OrgRun], terminal: bool) -> Outputs {
     };
     o.text("result", overall.clone());
     o.json("orgs", &orgs);
-    o.table = Some(Table {
+    let results_table = Table {
         title: format!("{} organizations", runs.len()),
         headers: vec!["org", "result", "error"],
         rows,
         notes: vec![format!("result: {overall}")],
-    });
+    };
+    o.table = Some(merged(&tables, &results_table).unwrap_or(results_table));
     o
+}
+
+/// The orgs' tables as one, with an ORG column, when they have the same columns; each org's
+/// result (and error) below it. `None` when there is nothing to merge.
+fn merged(tables: &[(String, Option<Table>)], results: &Table) -> Option<Table> {
+    let headers = tables.iter().find_map(|(_, t)| t.as_ref())?.headers.clone();
+    let same = tables
+        .iter()
+        .all(|(_, t)| t.as_ref().is_none_or(|t| t.headers == headers));
+    if !same {
+        return None;
+    }
+    let mut rows = Vec::new();
+    for (org, table) in tables {
+        for row in table.iter().flat_map(|t| &t.rows) {
+            let mut with_org = vec![org.clone()];
+            with_org.extend(row.iter().cloned());
+            rows.push(with_org);
+        }
+    }
+    let mut all_headers = vec!["org"];
+    all_headers.extend(headers);
+    let mut notes: Vec<String> = results
+        .rows
+        .iter()
+        .map(|r| match r.get(2).filter(|e| !e.is_empty()) {
+            Some(error) => format!("{}: {}: {error}", r[0], r[1]),
+            None => format!("{}: {}", r[0], r[1]),
+        })
+        .collect();
+    notes.extend(results.notes.iter().cloned());
+    Some(Table {
+        title: results.title.clone(),
+        headers: all_headers,
+        rows,
+        notes,
+    })
 }
