@@ -67,7 +67,7 @@ pub fn run_cli(args: Vec<std::ffi::OsString>, env: &Env, cancel: &Cancel) -> u8 
 /// Outputs and the summary are written even when the operation fails part-way, so a failure
 /// still says what was and was not applied.
 pub fn execute(request: &Request, sink: &Sink, cancel: &Cancel) -> u8 {
-    let confirm: Confirm = Rc::new(|_: &[String]| Ok(()));
+    let confirm: Confirm = Rc::new(|_: &core::PruneQuestion| Ok(()));
     execute_with(request, sink, (confirm, cancel.clone()), &|_: &Error| None)
 }
 

@@ -457,3 +457,96 @@ fn several_orgs_at_a_terminal_are_one_table_with_an_org_column() {
         "{screen}"
     );
 }
+
+/// Runs `args` under a real pseudo-terminal (`script(1)`), typing `keys` once the prompt is
+/// up; the screen and the exit status.
+fn at_a_terminal(
+    server: &FaultServer,
+    args: &str,
+    keys: &[u8],
+) -> (String, Option<i32>, std::time::Duration) {
+    use std::io::Write as _;
+    let command = format!(
+        "{} {args} --api-url {}",
+        env!("CARGO_BIN_EXE_private-registries"),
+        server.url()
+    );
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("GH_TOKEN", TOKEN)
+        .env("NO_COLOR", "1")
+        .env("TERM", "dumb")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run script(1)");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let typed = std::time::Instant::now();
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(keys).expect("type");
+    drop(stdin);
+    // Bounded: a run that does not end is killed, and the test fails on its status.
+    let pid = child.id();
+    let guard = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(20));
+        let _ = std::process::Command::new("pkill").args(["-KILL", "-P", &pid.to_string()]).status();
+    });
+    let out = child.wait_with_output().expect("wait");
+    drop(guard);
+    let screen = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    (screen, out.status.code(), typed.elapsed())
+}
+
+/// A prune shows the plan, then asks, naming the org and the count; `n` is a decline (exit 1,
+/// said as such, nothing written); Ctrl-C at the prompt ends the run at once with 130.
+#[test]
+fn a_prune_shows_the_plan_then_asks_and_a_decline_or_ctrl_c_writes_nothing() {
+    let dir = std::env::temp_dir().join(format!("pr-prompt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let manifest = dir.join("m.yml");
+    std::fs::write(&manifest, "- name: NPM_KEEP\n  visibility: all\n").expect("manifest");
+    let args = format!(
+        "sync --org acme --prune --registries {}",
+        manifest.display()
+    );
+    for (keys, code) in [(&b"n\n"[..], 1), (&b"\x03"[..], 130)] {
+        let server = FaultServer::start();
+        server.seed(config(
+            "NPM_KEEP",
+            "npm_registry",
+            "https://keep.example.com/",
+        ));
+        server.seed(config(
+            "NPM_GONE",
+            "npm_registry",
+            "https://gone.example.com/",
+        ));
+        let (screen, status, after) = at_a_terminal(&server, &args, keys);
+        assert_eq!(status, Some(code), "{screen}");
+        let plan = screen
+            .find("the sync of org acme would:")
+            .unwrap_or_else(|| panic!("no plan:\n{screen}"));
+        let question = screen
+            .find("delete 1 configuration of org acme? [y/N]")
+            .unwrap_or_else(|| panic!("no question:\n{screen}"));
+        assert!(
+            plan < question && screen[plan..question].contains("delete NPM_GONE (prune)"),
+            "{screen}"
+        );
+        if code == 1 {
+            assert!(
+                screen.contains("declined at the prompt; nothing was written"),
+                "{screen}"
+            );
+        } else {
+            assert!(
+                after < std::time::Duration::from_secs(3),
+                "Ctrl-C took {after:?}\n{screen}"
+            );
+        }
+        assert!(server.writes().is_empty(), "{:?}", server.writes());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -157,6 +157,8 @@ pub struct Changes {
     pub registries: Option<Vec<Configuration>>,
     /// Sync without prune: configurations no entry names, left alone.
     pub kept: Vec<String>,
+    /// The prune was not confirmed: the plan stands, nothing was written.
+    pub declined: bool,
 }
 
 impl Changes {
@@ -173,6 +175,7 @@ impl Changes {
             registry: None,
             registries: None,
             kept: Vec::new(),
+            declined: false,
         }
     }
 }
@@ -193,8 +196,17 @@ impl Run {
     }
 }
 
-/// Asked before a sync's prune deletes anything, with their names; `Err` says why not.
-pub type Confirm = Rc<dyn Fn(&[String]) -> Result<(), String>>;
+/// What a sync asks before its prune deletes anything: the org, the plan's other changes (one
+/// line each) and the names to delete.
+#[derive(Debug)]
+pub struct PruneQuestion<'a> {
+    pub org: &'a Org,
+    pub plan: Vec<String>,
+    pub deletes: Vec<String>,
+}
+
+/// Asked before a sync's prune deletes anything; `Err` says why not.
+pub type Confirm = Rc<dyn Fn(&PruneQuestion) -> Result<(), String>>;
 
 /// What the caller hands down: where events go, who confirms deletes, the signal that
 /// cancels the run, and the journal a reporter reads if the last request does not come back.
@@ -414,10 +426,11 @@ fn write(ctx: &Ctx, command: &Command, dry_run: bool, hooks: &Hooks) -> Run {
         let declined = if dry_run {
             None
         } else {
-            confirm(&plan, hooks).err()
+            confirm(ctx, &plan, hooks).err()
         };
         declined.map(|why| Error::Failed(anyhow::anyhow!("{why}; nothing was written")))
     });
+    let declined = refused.is_some() && !dry_run && too_many_writes(&plan).is_none();
     let applied = !dry_run && refused.is_none();
     if applied {
         apply::apply(ctx, &mut plan, hooks);
@@ -432,6 +445,9 @@ fn write(ctx: &Ctx, command: &Command, dry_run: bool, hooks: &Hooks) -> Run {
         Command::Sync { prune, .. } => answer::sync(ctx, plan, !applied, *prune),
         _ => answer::single(ctx, plan, !applied),
     };
+    if let (true, Some(Answer::Changed(c))) = (declined, run.answer.as_mut()) {
+        c.declined = true;
+    }
     if refused.is_some() {
         run.error = refused;
     } else if let Some(cancelled) = cancelled(&mut run, &hooks.cancel) {
@@ -483,7 +499,7 @@ fn cancelled(run: &mut Run, cancel: &Cancel) -> Option<Error> {
 }
 
 /// Asks the caller before a sync's prune deletes anything.
-fn confirm(plan: &Plan, hooks: &Hooks) -> Result<(), String> {
+fn confirm(ctx: &Ctx, plan: &Plan, hooks: &Hooks) -> Result<(), String> {
     let deletes: Vec<String> = plan
         .steps
         .iter()
@@ -493,5 +509,23 @@ fn confirm(plan: &Plan, hooks: &Hooks) -> Result<(), String> {
     if deletes.is_empty() {
         return Ok(());
     }
-    (hooks.confirm)(&deletes)
+    let lines = plan
+        .steps
+        .iter()
+        .filter(|s| !matches!(s.change.action, Action::Delete | Action::Unchanged))
+        .map(|s| {
+            let what = s
+                .change
+                .name
+                .as_deref()
+                .or(s.change.url.as_deref())
+                .unwrap_or("(new)");
+            format!("{} {what}", s.change.action.as_str())
+        })
+        .collect();
+    (hooks.confirm)(&PruneQuestion {
+        org: ctx.org,
+        plan: lines,
+        deletes,
+    })
 }

@@ -261,7 +261,12 @@ fn sync(o: &mut Outputs, c: &Changes) {
     if let Some(after) = &c.registries {
         o.json("registries", after);
     }
-    let title = if c.dry_run {
+    let title = if c.declined {
+        format!(
+            "Sync plan for the private registries of {} (declined: nothing was written)",
+            c.org
+        )
+    } else if c.dry_run {
         format!(
             "Sync plan for the private registries of {} (dry run: nothing was written)",
             c.org

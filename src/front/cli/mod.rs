@@ -96,7 +96,7 @@ pub fn prepare(args: Vec<std::ffi::OsString>, env: &Env) -> Prepared {
     Prepared::Run(Box::new(CliRun {
         request,
         sink,
-        confirm: Rc::new(move |names: &[String]| confirm_prune(yes, names)),
+        confirm: Rc::new(move |q: &crate::core::PruneQuestion| confirm_prune(yes, q)),
         advice: Box::new(move |e: &Error| {
             e.api().and_then(|api| auth::advice(api, &source, &host))
         }),
@@ -180,12 +180,18 @@ fn confirm_delete(cli: &Cli) -> Result<(), Error> {
     if cli.global.yes || cli.global.dry_run {
         return Ok(());
     }
+    let orgs = cli.global.org.join(", ");
+    let of = if orgs.is_empty() {
+        String::new()
+    } else {
+        format!(" of org {orgs}")
+    };
     match prompt::confirm(&format!(
-        "delete the private registry configuration {name}?"
+        "delete the private registry configuration {name}{of}?"
     )) {
         Some(true) => Ok(()),
         Some(false) => Err(Error::Failed(anyhow::anyhow!(
-            "not confirmed; nothing was deleted"
+            "declined at the prompt; nothing was deleted"
         ))),
         None => Err(Error::invalid(
             "`delete`: no terminal to confirm at; pass --yes to delete without asking",
@@ -194,20 +200,35 @@ fn confirm_delete(cli: &Cli) -> Result<(), Error> {
 }
 
 /// A sync's prune deletes, confirmed after planning and before anything is written.
-fn confirm_prune(yes: bool, names: &[String]) -> Result<(), String> {
+/// The plan first, then the question, naming the org and how many would go; a decline is said
+/// as such (the run exits 1, nothing written).
+fn confirm_prune(yes: bool, q: &crate::core::PruneQuestion) -> Result<(), String> {
     if yes {
         return Ok(());
     }
+    let n = q.deletes.len();
+    let mut shown = vec![format!("the sync of org {} would:", q.org)];
+    shown.extend(q.plan.iter().map(|line| format!("  {line}")));
+    shown.extend(
+        q.deletes
+            .iter()
+            .map(|name| format!("  delete {name} (prune)")),
+    );
     let question = format!(
-        "prune would delete {} configuration(s): {}; go on?",
-        names.len(),
-        names.join(", ")
+        "{}\ndelete {n} {} of org {}?",
+        shown.join("\n"),
+        plural(n, "configuration", "configurations"),
+        q.org
     );
     match prompt::confirm(&question) {
         Some(true) => Ok(()),
-        Some(false) => Err("not confirmed".into()),
+        Some(false) => Err("declined at the prompt".into()),
         None => Err("prune would delete configurations and there is no terminal to confirm at; pass --yes, or --dry-run to see the plan".into()),
     }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
 }
 
 /// The operation and what it was given.
