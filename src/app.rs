@@ -125,6 +125,10 @@ fn report_one(
     unresolved: &[String],
 ) -> u8 {
     let mut outputs = render::render(run.answer.as_ref(), run.error.is_some(), sink.shows_table());
+    if let (Some(e), true) = (&run.error, outputs.summary.is_empty()) {
+        // A failure before there was anything to report still says what failed.
+        outputs.summary(&render::failure_summary(e));
+    }
     if !unresolved.is_empty() {
         outputs.json("unresolved_secrets", &unresolved);
     }

@@ -491,7 +491,9 @@ fn at_a_terminal(
     let pid = child.id();
     let guard = std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_secs(20));
-        let _ = std::process::Command::new("pkill").args(["-KILL", "-P", &pid.to_string()]).status();
+        let _ = std::process::Command::new("pkill")
+            .args(["-KILL", "-P", &pid.to_string()])
+            .status();
     });
     let out = child.wait_with_output().expect("wait");
     drop(guard);

@@ -33,18 +33,22 @@ pub fn render_orgs(runs: &[OrgRun], terminal: bool) -> Outputs {
     for r in runs {
         let mut entry = BTreeMap::new();
         let (result, error) = match &r.run {
-            None => (
-                "not_run".to_string(),
-                Some(
-                    "not run: an earlier org failed with fail_fast, or the run was cancelled"
-                        .to_string(),
-                ),
-            ),
+            None => {
+                let why = "not run: an earlier org failed with fail_fast, or the run was cancelled";
+                o.summary(&format!("## {}\n\n{why}.\n", r.org));
+                ("not_run".to_string(), Some(why.to_string()))
+            }
             Some(run) => {
                 let mut one = render(run.answer.as_ref(), run.error.is_some(), terminal);
                 tables.push((r.org.to_string(), one.table.take()));
                 o.summary(&format!("## {}\n\n", r.org));
                 o.summary(&one.summary);
+                if let Some(e) = &run.error {
+                    o.summary(&format!(
+                        "\n**Failed:** {}\n",
+                        super::markdown::cell(&e.to_string())
+                    ));
+                }
                 for key in PER_ORG {
                     if let Some(v) = one.values.remove(key) {
                         entry.insert(*key, v);

@@ -105,9 +105,21 @@ pub fn render(answer: Option<&Answer>, failed: bool, terminal: bool) -> Outputs 
     o
 }
 
+/// The summary of a run that failed before it had anything to report.
+pub fn failure_summary(error: &crate::model::Error) -> String {
+    format!(
+        "### private-registries failed\n\n{}\n\nNothing was written.\n",
+        super::markdown::cell(&error.to_string())
+    )
+}
+
 fn registries_section(o: &mut Outputs, title: String, configs: &[Configuration], terminal: bool) {
     o.summary(&format!("### {title}\n\n"));
-    o.summary(&table(REGISTRY_HEADERS, configs.iter().map(registry_row)));
+    if configs.is_empty() {
+        o.summary("No configurations.\n");
+    } else {
+        o.summary(&table(REGISTRY_HEADERS, configs.iter().map(registry_row)));
+    }
     if terminal {
         o.table = Some(Table {
             title,
@@ -166,6 +178,8 @@ fn single(o: &mut Outputs, c: &Changes) {
     o.summary(&table(CHANGE_HEADERS, rows.iter()));
     let mut notes = Vec::new();
     if let Some(registry) = &c.registry {
+        // A blank line between: two tables back to back are one table to a GFM renderer.
+        o.summary("\n**The configuration now**\n\n");
         o.summary(&table(
             REGISTRY_HEADERS,
             std::iter::once(registry_row(registry)),
