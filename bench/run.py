@@ -95,14 +95,15 @@ BUDGET = {
     "list-10": ({"GET list": 1}, {}),
     "list-1000": ({"GET list": 10}, {}),
     "set-rotate": ({"GET list": 1, "GET key": 1, "PATCH": 1}, {}),
-    "sync-create": ({"GET list": 1, "GET key": 1, "POST create": 20}, {}),
+    # a sync that created lists once more, to catch a concurrent run's twins
+    "sync-create": ({"GET list": 2, "GET key": 1, "POST create": 20}, {}),
     "sync-rotate": ({"GET list": 1, "GET key": 1, "PATCH": 20}, {}),
     "list-10000": ({"GET list": 100}, {}),
     # the names are on the first 2 of the 3 pages: 2 requests, within min(40 names, 3 pages)
     "sync-200": ({"GET list": 1, "GET org repos": 2}, {}),
     "plan-200": ({"GET list": 2}, {}),
     "plan-2000": ({"GET list": 20}, {}),
-    "sync-paced": ({"GET list": 1, "GET key": 1, "POST create": PACED_WRITES}, {}),
+    "sync-paced": ({"GET list": 2, "GET key": 1, "POST create": PACED_WRITES}, {}),
 }
 
 
