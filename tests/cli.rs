@@ -552,3 +552,43 @@ fn a_prune_shows_the_plan_then_asks_and_a_decline_or_ctrl_c_writes_nothing() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// At a terminal, advice names the command line's flags and the shell, never the Action's
+/// inputs or a step's `env:`.
+#[test]
+fn errors_at_a_terminal_speak_the_command_lines_language() {
+    let server = FaultServer::start();
+    let dir = std::env::temp_dir().join(format!("pr-words-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let manifest = dir.join("m.yml");
+    std::fs::write(
+        &manifest,
+        "- registry_type: npm_registry\n  url: https://a.example.com\n  visibility: all\n  secret: ${{ secrets.MISSING_ONE }}\n- registry_type: npm_registry\n  url: https://b.example.com\n  visibility: all\n  secret_env: UNSET_VAR\n",
+    )
+    .expect("manifest");
+    let m = manifest.display().to_string();
+    let overlay = cli(
+        &server,
+        &["sync", "--org", "acme", "--registries", &m, "--overlay", &m],
+    )
+    .run();
+    exit(&overlay, 2);
+    overlay.assert_mentions(&["`--overlay`: only for a dependabot.yml"]);
+    let out = cli(&server, &["sync", "--org", "acme", "--registries", &m]).run();
+    exit(&out, 2);
+    out.assert_mentions(&[
+        "secret MISSING_ONE is not set: pass --secrets-file FILE",
+        "export UNSET_VAR=",
+    ]);
+    let all = format!("{}{}{}", out.stdout, out.stderr, overlay.stderr);
+    for action_words in ["step's env", "toJSON", "input `", "operation list"] {
+        assert!(
+            !all.contains(action_words),
+            "{action_words:?} at a terminal:\n{all}"
+        );
+    }
+    let out = cli(&server, &["get", "--org", "acme", "NPM_MISSING"]).run();
+    exit(&out, 1);
+    out.assert_mentions(&["names are as `list` reports them"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

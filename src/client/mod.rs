@@ -284,7 +284,7 @@ impl Client {
 
     fn name_hint(org: &Org, name: &ConfigName) -> String {
         format!(
-            "no configuration named `{name}` in org `{org}`; names are as operation list reports them (e.g. NPM_REGISTRY_SECRET)"
+            "no configuration named `{name}` in org `{org}`; names are as `list` reports them (e.g. NPM_REGISTRY_SECRET)"
         )
     }
 

@@ -338,19 +338,24 @@ fn check_overlay(map: &Mapping, cx: &Context, errors: &mut Vec<String>) {
         let label = label.as_str().unwrap_or_default();
         if label != "*" && !map.contains_key(label) {
             errors.push(format!(
-                "input `overlay`: `{label}` is not a registry label of {}",
+                "{}: `{label}` is not a registry label of {}",
+                cx.secrets.audience().overlay(),
                 cx.origin
             ));
         }
         let Yaml::Mapping(o) = value else {
-            errors.push(format!("input `overlay`: `{label}`: expected a mapping"));
+            errors.push(format!(
+                "{}: `{label}`: expected a mapping",
+                cx.secrets.audience().overlay()
+            ));
             continue;
         };
         for k in o.keys() {
             let k = k.as_str().unwrap_or_default();
             if !OVERLAY_KEYS.contains(&k) {
                 errors.push(format!(
-                    "input `overlay`: `{label}`: `{k}`: unknown key; allowed: {}",
+                    "{}: `{label}`: `{k}`: unknown key; allowed: {}",
+                    cx.secrets.audience().overlay(),
                     OVERLAY_KEYS.join(", ")
                 ));
             }

@@ -203,7 +203,8 @@ pub fn parse_source(src: &Source) -> Result<Vec<Entry>, Vec<String>> {
     };
     if src.overlay.is_some() {
         return Err(vec![format!(
-            "input `overlay`: only for a dependabot.yml; {origin} is a list of entries, which take visibility and repositories themselves"
+            "{}: only for a dependabot.yml; {origin} is a list of entries, which take visibility and repositories themselves",
+            src.secrets.audience().overlay()
         )]);
     }
     if items.is_empty() {
@@ -314,14 +315,15 @@ impl<'de> serde::Deserialize<'de> for Item {
 
 /// A dependabot.yml's registries, labelled.
 fn from_dependabot(map: &serde_norway::Mapping, src: &Source) -> Result<Vec<Entry>, Vec<String>> {
-    let overlay = match src.overlay.map(|t| load(t, "input `overlay`")) {
+    let overlay_label = src.secrets.audience().overlay();
+    let overlay = match src.overlay.map(|t| load(t, overlay_label)) {
         None => serde_norway::Mapping::new(),
         Some(Ok(Yaml::Mapping(m))) => m,
         Some(Ok(Yaml::Null)) => serde_norway::Mapping::new(),
         Some(Ok(_)) => {
-            return Err(vec![
-                "input `overlay`: expected a mapping of registry labels (or \"*\") to visibility, selected_repositories, selected_repository_ids and name".into(),
-            ]);
+            return Err(vec![format!(
+                "{overlay_label}: expected a mapping of registry labels (or \"*\") to visibility, selected_repositories, selected_repository_ids and name"
+            )]);
         }
         Some(Err(e)) => return Err(vec![e]),
     };
@@ -706,11 +708,7 @@ fn secret_from_env(
             "{var} is one of the step's inputs, not a registry secret; map the secret in the step's env: (e.g. NPM_TOKEN: ${{{{ secrets.NPM_TOKEN }}}})"
         ));
     }
-    secrets.from_variable(var, env, || {
-        format!(
-            "the environment variable {var} is unset or empty; set it in the step's env: ({var}: ${{{{ secrets.{var} }}}}) and check the secret exists and is available to this workflow"
-        )
-    })
+    secrets.from_variable(var, env, || secrets.audience().unset_variable(var))
 }
 
 /// Two entries may not aim at the same configuration: the same name, or the same registry type

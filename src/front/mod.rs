@@ -5,6 +5,7 @@
 //! and `secrets` for `${{ secrets.NAME }}`), and the input rules in `shared`.
 
 pub mod action;
+pub mod audience;
 pub mod cli;
 pub mod dependabot;
 pub mod depth;

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use super::audience::Audience;
 use super::env::Env;
 use crate::model::Secret;
 
@@ -19,6 +20,8 @@ pub struct Secrets {
     mode: Need,
     /// The references left unresolved (a dry run's), in order, each once.
     missing: std::cell::RefCell<Vec<String>>,
+    /// Who reads the messages.
+    audience: Audience,
 }
 
 /// What the operation needs of secret values.
@@ -133,6 +136,17 @@ impl Secrets {
         }
     }
 
+    /// Words the messages for `audience`.
+    pub fn speaking_to(mut self, audience: Audience) -> Self {
+        self.audience = audience;
+        self
+    }
+
+    /// Who reads the messages.
+    pub fn audience(&self) -> Audience {
+        self.audience
+    }
+
     /// Sets what the operation needs of secret values.
     pub fn needing(mut self, need: Need) -> Self {
         self.mode = need;
@@ -196,13 +210,14 @@ impl Secrets {
         }
         self.missing(name, {
             match &self.given {
+                Some(_) if self.audience == Audience::Cli => {
+                    format!("secret {name} is not in {}; add it there", self.origin)
+                }
                 Some(_) => format!(
                     "secret {name} is not in {}; create it as an org or repository secret available to this workflow",
                     self.origin
                 ),
-                None => format!(
-                    "secret {name} is not set: pass the secrets input (secrets: ${{{{ toJSON(secrets) }}}}) or set the environment variable {name}"
-                ),
+                None => self.audience.unset_secret(name),
             }
         })
     }

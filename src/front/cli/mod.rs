@@ -16,6 +16,7 @@ pub use args::Cli;
 use args::{Cmd, Global, Manifest, Registry, Shell};
 use auth::TokenSource;
 
+use super::audience::Audience;
 use super::env::Env;
 use super::files;
 use super::manifest;
@@ -470,7 +471,8 @@ fn read_manifest(
         }
         None => Secrets::from_env(),
     }
-    .needing(need);
+    .needing(need)
+    .speaking_to(Audience::Cli);
     let overlay = match &m.overlay {
         Some(path) => Some(read_text(path, "--overlay").map_err(|e| vec![e])?),
         None => None,
