@@ -38,11 +38,14 @@ fn assert_only_allowed_paths(server: &FaultServer, context: &str) {
 /// Every stdout/stderr line the runner could read as a command is one of ours, well formed.
 #[track_caller]
 fn assert_no_forged_commands(out: &Outcome) {
-    const OURS: [&str; 4] = [
+    const OURS: [&str; 6] = [
         "::add-mask::",
         "::error title=private-registries::",
         "::warning title=private-registries::",
         "::notice title=private-registries::",
+        // The plan or result in the log: a title of ours, then lines behind `| `.
+        "::group::",
+        "::endgroup::",
     ];
     for (stream, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
         for line in text.split(['\n', '\r']) {
@@ -939,4 +942,35 @@ fn credentials_in_urls_and_odd_tokens_are_refused_up_front() {
         .filter(|r| r.method == "POST")
         .collect();
     assert_eq!(posts.len(), 1, "{}", out.dump());
+}
+
+/// In a workflow the plan or result is in the log too, folded in a group; a name from the
+/// server cannot start a workflow command there (every data line is behind `| `).
+#[test]
+fn the_log_shows_the_result_in_a_group_and_no_cell_starts_a_command() {
+    let server = FaultServer::start();
+    server.seed(config(
+        "::error::forged",
+        "npm_registry",
+        "https://npm.example.com/",
+    ));
+    server.seed(config("NPM_OK", "npm_registry", "https://ok.example.com/"));
+    let out = Action::new(server.url()).input("operation", "list").run();
+    out.assert_success();
+    assert_no_forged_commands(&out);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let open = lines
+        .iter()
+        .position(|l| l.starts_with("::group::Private registries of acme"))
+        .unwrap_or_else(|| panic!("no group\n{}", out.dump()));
+    let close = lines.iter().position(|l| *l == "::endgroup::").unwrap_or(0);
+    assert!(open < close, "{}", out.dump());
+    let inside = &lines[open + 1..close];
+    assert!(inside.iter().all(|l| l.starts_with("| ")), "{inside:?}");
+    assert!(inside.iter().any(|l| l.contains("NPM_OK")), "{inside:?}");
+    assert!(
+        lines[close + 1..].contains(&"result: listed"),
+        "{}",
+        out.dump()
+    );
 }

@@ -49,6 +49,29 @@ fn mask_lines(secrets: &[Secret]) -> Vec<String> {
     lines
 }
 
+/// The plan or the result in the log too (people read logs first), folded in a group: the
+/// table as a terminal shows it, every line behind `| `, so no cell can start a workflow
+/// command, then the result.
+pub fn log(outputs: &Outputs) {
+    let Some(table) = &outputs.table else {
+        return;
+    };
+    print_line(&format!(
+        "::group::{}",
+        escape_data(&text::escape(&table.title))
+    ));
+    for line in super::terminal::aligned(&table.headers, &table.rows, false) {
+        print_line(&format!("| {line}"));
+    }
+    for note in &table.notes {
+        print_line(&format!("| {}", text::escape(note)));
+    }
+    print_line("::endgroup::");
+    if let Some(super::OutputValue::Text(result)) = outputs.values.get("result") {
+        print_line(&format!("result: {}", text::escape(result)));
+    }
+}
+
 /// An annotation (`error`, `warning`, `notice`) on stdout, where the runner reads commands.
 pub fn annotate(level: &str, message: &str) {
     print_line(&format!(

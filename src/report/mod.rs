@@ -123,9 +123,17 @@ impl Sink {
         matches!(self, Sink::Actions { .. })
     }
 
-    /// Whether the report ends as a table at a terminal (not JSON, not files).
+    /// Whether the report has a table to show: at a terminal (not JSON), or in a workflow's
+    /// log (grouped, beside the files).
     pub fn shows_table(&self) -> bool {
-        matches!(self, Sink::Terminal { json: false, .. })
+        matches!(
+            self,
+            Sink::Terminal { json: false, .. }
+                | Sink::Actions {
+                    output_file: Some(_),
+                    ..
+                }
+        )
     }
 
     /// Registers secrets with the runner's masker (inside Actions only: elsewhere `add-mask`
@@ -163,7 +171,10 @@ impl Sink {
             Sink::Actions {
                 output_file: Some(file),
                 summary_file,
-            } => actions::write(outputs, file, summary_file.as_deref()),
+            } => {
+                actions::log(outputs);
+                actions::write(outputs, file, summary_file.as_deref())
+            }
             Sink::Terminal {
                 json: true,
                 file: true,
