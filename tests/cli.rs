@@ -592,3 +592,52 @@ fn errors_at_a_terminal_speak_the_command_lines_language() {
     out.assert_mentions(&["names are as `list` reports them"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every help example can be pasted: a line that goes on ends with `\`, and no example line is
+/// broken by the help's wrapping.
+#[test]
+fn every_help_example_can_be_pasted_as_it_is() {
+    let commands = [
+        "list",
+        "get",
+        "public-key",
+        "create",
+        "update",
+        "set",
+        "delete",
+        "sync",
+        "diff",
+        "export",
+        "discover",
+        "completions",
+        "man",
+    ];
+    for command in commands {
+        let help = std::process::Command::new(env!("CARGO_BIN_EXE_private-registries"))
+            .args([command, "--help"])
+            .output()
+            .expect("run --help");
+        let text = String::from_utf8_lossy(&help.stdout);
+        let example: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.starts_with("Example"))
+            .skip(1)
+            .take_while(|l| !l.trim().is_empty())
+            .collect();
+        assert!(!example.is_empty(), "{command}: no example\n{text}");
+        for pair in example.windows(2) {
+            let goes_on = pair[1].starts_with("    ");
+            assert_eq!(
+                goes_on,
+                pair[0].trim_end().ends_with('\\'),
+                "{command}: {:?} then {:?}: a continued line must end with \\ and only those",
+                pair[0],
+                pair[1]
+            );
+        }
+        assert!(
+            !example.last().is_some_and(|l| l.trim_end().ends_with('\\')),
+            "{command}"
+        );
+    }
+}

@@ -118,7 +118,7 @@ pub enum Cmd {
     },
     /// Create or update: matched by --name, else by --registry-type and --url (rotation)
     #[command(
-        after_help = "Example (rotate a token):\n  aws codeartifact get-authorization-token ... --output text | private-registries set --org acme \\\n    --registry-type npm_registry --url https://acme-1234.d.codeartifact.eu-west-1.amazonaws.com/npm/main/ --secret-stdin"
+        after_help = "Example (rotate a token):\n  aws codeartifact get-authorization-token ... --output text \\\n    | private-registries set --org acme --registry-type npm_registry \\\n      --url https://acme-1234.d.codeartifact.eu-west-1.amazonaws.com/npm/main/ \\\n      --secret-stdin"
     )]
     Set {
         /// Match this configuration by name
@@ -269,34 +269,49 @@ pub struct Registry {
 #[derive(Debug, Args, Default)]
 #[command(next_help_heading = "OIDC (auth types oidc_*)")]
 pub struct Oidc {
+    /// oidc_azure: the Microsoft Entra tenant id (required)
     #[arg(long, value_name = "ID")]
     pub tenant_id: Option<String>,
+    /// oidc_azure: the app registration's client id (required)
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
+    /// oidc_aws: the AWS region of the CodeArtifact domain (required)
     #[arg(long, value_name = "REGION")]
     pub aws_region: Option<String>,
+    /// oidc_aws: the AWS account id (required)
     #[arg(long, value_name = "ID")]
     pub account_id: Option<String>,
+    /// oidc_aws: the IAM role Dependabot assumes (required)
     #[arg(long, value_name = "NAME")]
     pub role_name: Option<String>,
+    /// oidc_aws: the CodeArtifact domain (required)
     #[arg(long, value_name = "DOMAIN")]
     pub domain: Option<String>,
+    /// oidc_aws: the CodeArtifact domain owner (required)
     #[arg(long, value_name = "OWNER")]
     pub domain_owner: Option<String>,
+    /// oidc_jfrog: the OIDC provider name in JFrog (required)
     #[arg(long, value_name = "NAME")]
     pub jfrog_oidc_provider_name: Option<String>,
+    /// the OIDC audience: required for oidc_cloudsmith, optional for oidc_aws, oidc_jfrog, oidc_gcp
     #[arg(long, value_name = "AUDIENCE")]
     pub audience: Option<String>,
+    /// oidc_jfrog: the identity mapping name (optional)
     #[arg(long, value_name = "NAME")]
     pub identity_mapping_name: Option<String>,
+    /// oidc_cloudsmith: the organization namespace (required)
     #[arg(long, value_name = "NAMESPACE")]
     pub namespace: Option<String>,
+    /// oidc_cloudsmith: the service account slug (required)
     #[arg(long, value_name = "SLUG")]
     pub service_slug: Option<String>,
+    /// oidc_cloudsmith: the API host (optional; GitHub defaults to api.cloudsmith.io)
     #[arg(long, value_name = "HOST")]
     pub api_host: Option<String>,
+    /// oidc_gcp: the workload identity provider resource name (required)
     #[arg(long, value_name = "PROVIDER")]
     pub workload_identity_provider: Option<String>,
+    /// oidc_gcp: the service account email (optional)
     #[arg(long, value_name = "ACCOUNT")]
     pub service_account: Option<String>,
 }
