@@ -92,7 +92,12 @@ fn sigterm_mid_sync(front: Front) {
     assert_eq!(server.configs().len(), applied);
     assert_eq!(posts(&server).len(), applied);
     out.assert_mentions(&[&format!(
-        "cancelled (SIGTERM): {applied} write(s) applied, {not_sent} not sent"
+        "cancelled (SIGTERM): {} applied, {not_sent} not sent",
+        if applied == 1 {
+            "1 write".to_string()
+        } else {
+            format!("{applied} writes")
+        }
     )]);
     if front == Front::Action {
         assert!(

@@ -1204,7 +1204,7 @@ fn check_bad_input(inputs: &[(&str, &str)], lines: &[&[&str]]) {
     for words in lines {
         assert_error_line(&out, words);
     }
-    assert_error_line(&out, &["invalid input(s); nothing was sent to GitHub"]);
+    assert_error_line(&out, &["invalid input", "; nothing was sent to GitHub"]);
     assert!(
         out.outputs.is_empty(),
         "no outputs for invalid input\n{}",
@@ -1612,7 +1612,7 @@ fn every_problem_is_reported_at_once() {
             &["input `url`"],
             &["input `visibility`"],
             &["input `replaces_base`"],
-            &["4 invalid input(s)"],
+            &["4 invalid inputs"],
         ],
     );
 }

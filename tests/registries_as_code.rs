@@ -156,7 +156,7 @@ fn diff_is_a_drift_gate_exit_0_in_sync_and_3_on_drift() {
             changed["fields"],
             json!([{ "field": "replaces_base", "manifest": "false", "org": "true" }])
         );
-        out.assert_mentions(&["drift: 3 configuration(s) differ from the manifest"]);
+        out.assert_mentions(&["drift: 3 configurations differ from the manifest"]);
         // Nothing was written by either diff.
         assert_eq!(server.writes(), written);
         if front == Front::Action {

@@ -346,7 +346,7 @@ fn second_run_without_secrets_only_lists() {
     assert_eq!(out.json("registries").as_array().map(Vec::len), Some(150));
     assert!(
         out.summary
-            .contains("148 configuration(s) not in the manifest were left alone"),
+            .contains("148 configurations not in the manifest were left alone"),
         "{}",
         out.dump()
     );
@@ -484,7 +484,7 @@ fn all_problems_are_reported_together() {
         "registries[0] (nope): `url`",
         "registries[1] (X): `visibility`",
         "registries[1] (X): `colour`: unknown key",
-        "4 invalid input(s); nothing was sent to GitHub",
+        "4 invalid inputs; nothing was sent to GitHub",
     ]);
 }
 
@@ -566,7 +566,7 @@ fn a_failing_entry_does_not_stop_the_others_but_skips_prune() {
     );
     out.assert_mentions(&[
         "registries[0] (https://cargo.example.com/index): not created: POST /orgs/acme/private-registries answered 422",
-        "sync: 1 of 4 step(s) failed, so 1 prune delete(s) were skipped",
+        "sync: 1 of 4 steps failed, so 1 prune delete was skipped",
     ]);
     assert_eq!(
         names(&out.json("registries")),

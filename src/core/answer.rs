@@ -39,13 +39,16 @@ pub fn sync(ctx: &Ctx, mut plan: Plan, dry_run: bool, prune: bool) -> Run {
             ));
         }
         let skipped = if skipped > 0 {
-            format!(", so {skipped} prune delete(s) were skipped")
+            format!(
+                ", so {} skipped",
+                crate::model::plural::count(skipped, "prune delete was", "prune deletes were")
+            )
         } else {
             String::new()
         };
         Error::Failed(anyhow::anyhow!(
-            "sync: {failed} of {} step(s) failed{skipped}: {}",
-            changes.len(),
+            "sync: {failed} of {} failed{skipped}: {}",
+            crate::model::plural::count(changes.len(), "step", "steps"),
             failures(&changes)
         ))
     });

@@ -493,7 +493,8 @@ fn cancelled(run: &mut Run, cancel: &Cancel) -> Option<Error> {
     Some(Error::Cancelled {
         status,
         message: format!(
-            "cancelled ({signal}): {applied} write(s) applied, {not_sent} not sent; the changes output and the step summary list each"
+            "cancelled ({signal}): {} applied, {not_sent} not sent; the changes output and the step summary list each",
+            crate::model::plural::count(applied, "write", "writes")
         ),
     })
 }

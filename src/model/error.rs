@@ -60,7 +60,8 @@ impl fmt::Display for Error {
             Error::Cancelled { message, .. } => f.write_str(message),
             Error::Drifted(n) => write!(
                 f,
-                "drift: {n} configuration(s) differ from the manifest; the drift output (and a workflow's step summary) lists them"
+                "drift: {} from the manifest; the drift output (and a workflow's step summary) lists them",
+                super::plural::count(*n, "configuration differs", "configurations differ")
             ),
         }
     }

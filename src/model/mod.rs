@@ -7,6 +7,7 @@ pub mod cancel;
 pub mod credential;
 pub mod discovery;
 pub mod error;
+pub mod plural;
 pub mod spec;
 pub mod text;
 pub mod types;

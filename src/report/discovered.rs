@@ -9,6 +9,7 @@ use super::markdown::{cell, table};
 use super::proposal::propose;
 use super::terminal::Table;
 use crate::model::discovery::{Census, Group};
+use crate::model::plural::count;
 use crate::model::{ExportFormat, Org};
 
 const HEADERS: &[&str] = &[
@@ -50,14 +51,14 @@ pub fn discovered(
     o.json("discovered", &census.groups);
     o.json("skipped", &census.skipped);
     let totals = format!(
-        "{} repositories read, {} with a dependabot.yml, {} with registries; {} registries found, {} already in the org, {} proposed; {} file(s) skipped",
+        "{} repositories read, {} with a dependabot.yml, {} with registries; {} registries found, {} already in the org, {} proposed; {} skipped",
         census.read,
         census.with_file,
         census.with_registries,
         census.groups.len(),
         census.groups.len() - proposed,
         proposed,
-        census.skipped.len()
+        count(census.skipped.len(), "file", "files")
     );
     o.summary(&format!(
         "### Registries the repositories of {org} configure\n\n{totals}.\n\n"

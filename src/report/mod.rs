@@ -205,8 +205,8 @@ pub fn fail(sink: &Sink, error: &Error, requests_sent: bool) -> u8 {
                 "nothing was sent to GitHub"
             };
             sink.event(&Event::Error(format!(
-                "{} invalid input(s); {sent}",
-                problems.len()
+                "{}; {sent}",
+                crate::model::plural::count(problems.len(), "invalid input", "invalid inputs")
             )));
         }
         Error::Failed(e) => sink.event(&Event::Error(format!("{e:#}"))),

@@ -8,6 +8,7 @@ use super::{OutputValue, Outputs, export};
 use crate::core::change::{Action, Change, Outcome};
 use crate::core::diff::Drift;
 use crate::core::{Answer, Changes};
+use crate::model::plural;
 use crate::model::{Configuration, ExportFormat, Org};
 
 const REGISTRY_HEADERS: &[&str] = &[
@@ -255,7 +256,8 @@ fn tally_line(c: &Changes) -> String {
     let unknown = count(&|ch: &Change| ch.outcome == Outcome::Unknown);
     if skipped > 0 {
         line.push_str(&format!(
-            "; {skipped} prune delete(s) skipped because a create or update failed"
+            "; {} skipped because a create or update failed",
+            plural::count(skipped, "prune delete", "prune deletes")
         ));
     }
     if cancelled > 0 {
@@ -311,14 +313,14 @@ fn sync(o: &mut Outputs, c: &Changes) {
     o.summary(&table(SYNC_HEADERS, rows.iter()));
     let mut notes = vec![tally];
     if !c.prune && !c.kept.is_empty() {
-        let left = format!(
-            "{} configuration(s) not in the manifest were left alone (prune is off): {}",
+        let kept = plural::count(
             c.kept.len(),
-            c.kept.join(", ")
+            "configuration not in the manifest was",
+            "configurations not in the manifest were",
         );
+        let left = format!("{kept} left alone (prune is off): {}", c.kept.join(", "));
         o.summary(&format!(
-            "\n{} configuration(s) not in the manifest were left alone (prune is off): {}\n",
-            c.kept.len(),
+            "\n{kept} left alone (prune is off): {}\n",
             cell(&c.kept.join(", "))
         ));
         notes.push(left);
@@ -351,13 +353,18 @@ fn exported(
     // Backticks could close the fence: the summary's copy has none.
     let shown = e.manifest.replace('`', "'");
     o.summary(&format!(
-        "### Private registries of {org}, exported\n\n{n} configuration(s) as a {format} file{}.\n\n````yaml\n{shown}````\n",
+        "### Private registries of {org}, exported\n\n{} as a {format} file{}.\n\n````yaml\n{shown}````\n",
+        plural::count(n, "configuration", "configurations"),
         super::markdown::cell(&written)
     ));
     match path {
         Some(p) => {
             o.files.push((p.to_path_buf(), e.manifest.clone()));
-            let mut said = format!("wrote {n} configuration(s) to {}\n", p.display());
+            let mut said = format!(
+                "wrote {} to {}\n",
+                plural::count(n, "configuration", "configurations"),
+                p.display()
+            );
             // The org-only settings travel with the file: `--overlay` gives them back.
             if let Some(overlay) = &e.overlay {
                 let beside = p.with_extension("overlay.yml");
@@ -395,8 +402,12 @@ fn diff(o: &mut Outputs, org: &Org, drifts: &[Drift]) {
         format!("Private registries of {org}: in sync with the manifest")
     } else {
         format!(
-            "Private registries of {org}: {} configuration(s) differ from the manifest",
-            drifts.len()
+            "Private registries of {org}: {} from the manifest",
+            plural::count(
+                drifts.len(),
+                "configuration differs",
+                "configurations differ"
+            )
         )
     };
     o.summary(&format!("### {title}\n\n"));
