@@ -35,23 +35,27 @@ fn exit(out: &Outcome, code: i32) {
     assert_eq!(out.status.code(), Some(code), "{}", out.dump());
 }
 
+/// Every command of the command line.
+const COMMANDS: [&str; 13] = [
+    "list",
+    "get",
+    "public-key",
+    "create",
+    "update",
+    "set",
+    "delete",
+    "sync",
+    "diff",
+    "export",
+    "discover",
+    "completions",
+    "man",
+];
+
 #[test]
 fn help_of_every_command_has_an_example_and_completions_and_man_are_generated() {
     let server = FaultServer::start();
-    for command in [
-        "list",
-        "get",
-        "public-key",
-        "create",
-        "update",
-        "set",
-        "delete",
-        "sync",
-        "diff",
-        "export",
-        "completions",
-        "man",
-    ] {
+    for command in COMMANDS {
         let out = cli(&server, &[command, "--help"]).run();
         exit(&out, 0);
         assert!(out.stdout.contains("Example"), "{command}\n{}", out.dump());
@@ -597,22 +601,7 @@ fn errors_at_a_terminal_speak_the_command_lines_language() {
 /// broken by the help's wrapping.
 #[test]
 fn every_help_example_can_be_pasted_as_it_is() {
-    let commands = [
-        "list",
-        "get",
-        "public-key",
-        "create",
-        "update",
-        "set",
-        "delete",
-        "sync",
-        "diff",
-        "export",
-        "discover",
-        "completions",
-        "man",
-    ];
-    for command in commands {
+    for command in COMMANDS {
         let help = std::process::Command::new(env!("CARGO_BIN_EXE_private-registries"))
             .args([command, "--help"])
             .output()
