@@ -136,7 +136,7 @@ impl Client {
             }
             return page_of(org, envelope);
         }
-        unreachable!("the loop returns or fails on its second attempt")
+        bail!("GraphQL: rate limited on every attempt; run again later")
     }
 }
 

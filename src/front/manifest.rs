@@ -167,9 +167,15 @@ pub fn parse_repository_file(text: &str, origin: &str) -> Result<Vec<Found>, Str
         secrets: &secrets,
         overlay: None,
     })
-    .map_err(|errors| match errors.len() {
-        1 => errors[0].clone(),
-        n => format!("{} (and {} more)", errors[0], n - 1),
+    .map_err(|errors| {
+        let first = errors
+            .first()
+            .cloned()
+            .unwrap_or_else(|| format!("{origin}: not a valid dependabot.yml"));
+        match errors.len() {
+            0 | 1 => first,
+            n => format!("{first} (and {} more)", n - 1),
+        }
     })?;
     Ok(entries
         .into_iter()
