@@ -160,16 +160,23 @@ fn group(
     }
 }
 
-/// The settings most entries give (the first such, on a tie).
+/// The settings most entries give (the first such, on a tie). Counted per distinct setting
+/// (a handful), not per pair of entries.
 fn majority(all: Vec<Common>) -> Common {
-    let mut best: Option<(&Common, usize)> = None;
-    for c in &all {
-        let n = all.iter().filter(|o| *o == c).count();
-        if best.is_none_or(|(_, m)| n > m) {
+    let mut counts: Vec<(Common, usize)> = Vec::new();
+    for c in all {
+        match counts.iter_mut().find(|(d, _)| *d == c) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((c, 1)),
+        }
+    }
+    let mut best: Option<(Common, usize)> = None;
+    for (c, n) in counts {
+        if best.as_ref().is_none_or(|(_, m)| n > *m) {
             best = Some((c, n));
         }
     }
-    best.map(|(c, _)| c.clone()).unwrap_or_default()
+    best.map(|(c, _)| c).unwrap_or_default()
 }
 
 fn differences(repo: &str, mine: &Common, common: &Common) -> Vec<Conflict> {

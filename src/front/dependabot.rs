@@ -193,32 +193,19 @@ fn resolve(value: &Yaml, at: &str, cx: &Context) -> Result<Yaml, String> {
     }
 }
 
-/// The registry types in dependabot.yml's spelling (`npm-registry`, `git`, …).
-fn dependabot_types() -> Vec<String> {
-    RegistryType::ALL
-        .iter()
-        .map(|t| match t.as_str() {
-            "git_source" => "git".to_string(),
-            other => other.replace('_', "-"),
-        })
-        .collect()
-}
-
 /// Why a `type` is not one dependabot.yml knows, in its spellings, with a "did you mean".
 fn unknown_type(value: &Yaml) -> Option<String> {
     let Yaml::String(given) = value else {
         return Some("expected a registry type, such as npm-registry".to_string());
     };
-    let known = dependabot_types();
     let given = given.trim();
-    let api = if given == "git" {
-        "git_source".to_string()
-    } else {
-        given.replace('-', "_")
-    };
-    if api.parse::<RegistryType>().is_ok() {
+    if RegistryType::from_dependabot(given).is_some() {
         return None;
     }
+    let known: Vec<String> = RegistryType::ALL
+        .iter()
+        .map(|t| t.dependabot_name())
+        .collect();
     let hint = closest(given, known.iter().map(String::as_str))
         .map(|c| format!("did you mean {c:?}? "))
         .unwrap_or_default();

@@ -76,17 +76,21 @@ pub struct RegistrySpec {
 impl RegistrySpec {
     /// Parses every key, collecting every problem (each naming its key and the allowed values).
     pub fn parse(raw: &RawSpec, label: Label) -> Result<Self, Vec<String>> {
-        let mut errors = credentials_where_none_belong(raw, label);
-        errors.extend(oversized(raw, label));
-        errors.extend(references_where_none_resolve(raw, label));
+        let mut errors = Vec::new();
+        let mut refused = std::collections::BTreeSet::new();
+        for (k, v) in raw {
+            let why = refusals(k, v);
+            if !why.is_empty() {
+                refused.insert(k.as_str());
+                errors.extend(why.into_iter().map(|w| format!("{}: {w}", label(k))));
+            }
+        }
         let mut spec = RegistrySpec::default();
-        // A value refused as a credential or for its size is not looked at again (no later
-        // message quotes it).
+        // A value refused by itself is not looked at again (no later message quotes it).
         let get = |k: &str| {
-            raw.get(k).map(String::as_str).filter(|v| {
-                (k == "secret" || !(looks_like_credential(v) || v.contains("${{")))
-                    && v.len() <= max_len(k).0
-            })
+            raw.get(k)
+                .map(String::as_str)
+                .filter(|_| !refused.contains(k))
         };
 
         fn field<T>(
@@ -587,32 +591,25 @@ pub(crate) fn text_of(v: &serde_json::Value) -> Option<String> {
 }
 
 /// The OIDC fields among the keys given: one pass over the (few) keys, not a look-up per field.
-/// Every key but `secret` whose value looks like a credential (a token pasted into `username`
-/// or `url`, say): refused, never quoted.
-fn credentials_where_none_belong(raw: &RawSpec, label: Label) -> Vec<String> {
-    raw.iter()
-        .filter(|(k, v)| k.as_str() != "secret" && looks_like_credential(v))
-        .map(|(k, _)| {
-            format!(
-                "{}: the value looks like a credential (a token or a key) and is not shown; a credential goes only in `secret` (or the variable `secret_env` names, or a `${{{{ secrets.NAME }}}}` reference in a secret field)",
-                label(k)
-            )
-        })
-        .collect()
-}
-
-/// Every key but `secret` whose value holds `${{`: a secret reference resolves only where the
-/// value is sealed; anywhere else the secret would be stored and shown in the clear.
-fn references_where_none_resolve(raw: &RawSpec, label: Label) -> Vec<String> {
-    raw.iter()
-        .filter(|(k, v)| k.as_str() != "secret" && v.contains("${{"))
-        .map(|(k, _)| {
-            format!(
-                "{}: holds `${{{{`; a `${{{{ secrets.NAME }}}}` reference is resolved only in the secret, and anywhere else would be stored unsealed; give the value itself",
-                label(k)
-            )
-        })
-        .collect()
+/// Why `value` is refused for `key` by itself, never quoting it: a credential where none
+/// belongs (a token pasted into `username` or `url`), a `${{ secrets.NAME }}` outside the
+/// secret (it would be stored unsealed), or more than the key may hold.
+fn refusals(key: &str, value: &str) -> Vec<String> {
+    let mut why = Vec::new();
+    if key != "secret" && looks_like_credential(value) {
+        why.push("the value looks like a credential (a token or a key) and is not shown; a credential goes only in `secret` (or the variable `secret_env` names, or a `${{ secrets.NAME }}` reference in a secret field)".to_string());
+    }
+    let (max, bound) = max_len(key);
+    if value.len() > max {
+        why.push(format!(
+            "{} bytes long; at most {max} allowed ({bound})",
+            value.len()
+        ));
+    }
+    if key != "secret" && value.contains("${{") {
+        why.push("holds `${{`; a `${{ secrets.NAME }}` reference is resolved only in the secret, and anywhere else would be stored unsealed; give the value itself".to_string());
+    }
+    why
 }
 
 /// The bound of `key`'s value and why.
@@ -621,22 +618,6 @@ fn max_len(key: &str) -> (usize, &'static str) {
         (MAX_OTHER, "the longest such value this tool sends"),
         |(_, n, why)| (*n, *why),
     )
-}
-
-/// Every value past its key's bound, refused by its size alone.
-fn oversized(raw: &RawSpec, label: Label) -> Vec<String> {
-    raw.iter()
-        .filter_map(|(k, v)| {
-            let (max, why) = max_len(k);
-            (v.len() > max).then(|| {
-                format!(
-                    "{}: {} bytes long; at most {max} allowed ({why})",
-                    label(k),
-                    v.len()
-                )
-            })
-        })
-        .collect()
 }
 
 fn oidc_of(raw: &RawSpec) -> BTreeMap<OidcField, String> {

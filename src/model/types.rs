@@ -80,6 +80,24 @@ string_enum!(
     }
 );
 
+impl RegistryType {
+    /// The spelling dependabot.yml uses: hyphens, and `git` for `git_source`.
+    pub fn dependabot_name(self) -> String {
+        match self {
+            RegistryType::GitSource => "git".to_string(),
+            other => other.as_str().replace('_', "-"),
+        }
+    }
+
+    /// The type a dependabot.yml `type` names, if any (hyphens or underscores, `git`).
+    pub fn from_dependabot(name: &str) -> Option<RegistryType> {
+        match name.trim() {
+            "git" => Some(RegistryType::GitSource),
+            other => other.replace('-', "_").parse().ok(),
+        }
+    }
+}
+
 impl Operation {
     /// Whether the operation reads a manifest (`registries`, `registries_file`).
     pub fn reads_manifest(self) -> bool {

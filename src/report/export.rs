@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_norway::{Mapping, Value as Yaml};
 
-use crate::model::{AuthType, Configuration, ExportFormat, OidcField, Org};
+use crate::model::{AuthType, Configuration, ExportFormat, OidcField, Org, RegistryType};
 
 /// The manifest text and, for dependabot.yml, the overlay text.
 pub struct Exported {
@@ -168,11 +168,10 @@ fn names_yaml(names: Vec<String>) -> Yaml {
 fn dependabot_entry(c: &Configuration, repos: Option<Vec<String>>) -> (Mapping, Mapping) {
     let mut m = Mapping::new();
     let kind = c.registry_type.as_deref().unwrap_or_default();
-    let kind = if kind == "git_source" {
-        "git".to_string()
-    } else {
-        kind.replace('_', "-")
-    };
+    // A type this tool does not know yet keeps GitHub's spelling, with hyphens.
+    let kind = kind
+        .parse::<RegistryType>()
+        .map_or_else(|_| kind.replace('_', "-"), RegistryType::dependabot_name);
     m.insert("type".into(), kind.into());
     if let Some(url) = &c.url {
         m.insert("url".into(), url.clone().into());

@@ -214,11 +214,7 @@ fn is_oidc(g: &Group) -> bool {
 /// A dependabot.yml entry, in its spellings.
 fn dependabot_entry(g: &Group) -> Mapping {
     let mut m = Mapping::new();
-    let kind = match g.registry_type.as_str() {
-        "git_source" => "git".to_string(),
-        k => k.replace('_', "-"),
-    };
-    m.insert("type".into(), kind.into());
+    m.insert("type".into(), g.registry_type.dependabot_name().into());
     m.insert("url".into(), g.url.clone().into());
     if let Some(u) = &g.common.username {
         m.insert("username".into(), u.clone().into());

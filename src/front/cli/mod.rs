@@ -104,24 +104,23 @@ pub fn prepare(args: Vec<std::ffi::OsString>, env: &Env) -> Prepared {
     }))
 }
 
-/// Where the report goes before the arguments are parsed: a table at a terminal, else JSON.
+/// Where the report goes before the arguments are parsed (as without `--json`).
 pub fn early_sink(env: &Env) -> Sink {
-    let terminal = std::io::stdout().is_terminal();
-    Sink::Terminal {
-        json: !terminal,
-        colour: terminal && std::io::stderr().is_terminal() && env.get("NO_COLOR").is_none(),
-        file: true,
-    }
+    sink_for(false, env)
+}
+
+fn sink(global: &Global, env: &Env) -> Sink {
+    sink_for(global.json, env)
 }
 
 /// A table at a terminal, else (or with `--json`) one JSON document; an exported file as it is
 /// unless `--json`; colour only at a terminal and never with `NO_COLOR`.
-fn sink(global: &Global, env: &Env) -> Sink {
+fn sink_for(json: bool, env: &Env) -> Sink {
     let terminal = std::io::stdout().is_terminal();
     Sink::Terminal {
-        json: global.json || !terminal,
+        json: json || !terminal,
         colour: terminal && std::io::stderr().is_terminal() && env.get("NO_COLOR").is_none(),
-        file: !global.json,
+        file: !json,
     }
 }
 
