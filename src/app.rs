@@ -155,7 +155,7 @@ fn report_one(
 /// Several orgs: the `orgs` output and a summary section each; every org's error said with its
 /// name; the exit status of the worst (a failure before a cancellation before a drift).
 fn report_many(runs: &[OrgRun], sink: &Sink, unresolved: &[String]) -> u8 {
-    let mut outputs = render::render_orgs(runs, sink.shows_table());
+    let mut outputs = crate::report::orgs::render_orgs(runs, sink.shows_table());
     if !unresolved.is_empty() {
         outputs.json("unresolved_secrets", &unresolved);
     }

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::transport::Response;
+pub use super::transport::strip_query;
 use crate::model::ApiError;
 use crate::model::error::reason;
 use crate::model::types::shorten;
@@ -24,10 +25,6 @@ pub fn decode<T: serde::de::DeserializeOwned>(
             response.body.len()
         )
     })
-}
-
-pub fn strip_query(path: &str) -> &str {
-    path.split('?').next().unwrap_or(path)
 }
 
 /// `GET /x answered 502 Bad Gateway`, for retry notices.

@@ -10,7 +10,6 @@ use std::time::Duration;
 use anyhow::anyhow;
 use zeroize::Zeroizing;
 
-use super::decode::strip_query;
 use super::retry::{self, RateHeaders};
 use super::tls::is_tls_failure;
 use crate::model::Secret;
@@ -297,6 +296,11 @@ fn link_page(link: &str, rel: &str) -> Option<u32> {
                 .parse()
                 .ok()
         })
+}
+
+/// A path without its query, as messages name a request.
+pub fn strip_query(path: &str) -> &str {
+    path.split('?').next().unwrap_or(path)
 }
 
 /// The statuses that carry a `location` to go to instead.

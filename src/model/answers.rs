@@ -9,7 +9,6 @@ use std::fmt;
 use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::spec::Fields;
 use super::types::OidcField;
 
 /// One private registry configuration as GitHub reports it (list, get, create).
@@ -88,50 +87,12 @@ impl Configuration {
         if field == "replaces_base" {
             return Some(self.replaces_base.unwrap_or(false).to_string());
         }
-        super::spec::text_of(serde_json::to_value(self).ok()?.get(field)?)
+        super::types::text_of(serde_json::to_value(self).ok()?.get(field)?)
     }
 
     /// The auth type, GitHub's default (`token`) when absent.
     pub fn auth(&self) -> &str {
         self.auth_type.as_deref().unwrap_or("token")
-    }
-
-    /// What a configuration created from `fields` looks like, before GitHub answers.
-    pub fn planned(name: Option<&str>, fields: &Fields) -> Self {
-        let mut c = Configuration {
-            name: name.unwrap_or_default().to_string(),
-            ..Configuration::default()
-        };
-        c.merge(fields);
-        c
-    }
-
-    /// Writes `fields` over this configuration (what a PATCH does).
-    pub fn merge(&mut self, f: &Fields) {
-        if let Some(t) = f.registry_type {
-            self.registry_type = Some(t.as_str().into());
-        }
-        if let Some(u) = &f.url {
-            self.url = Some(u.clone());
-        }
-        if let Some(u) = &f.username {
-            self.username = Some(u.clone());
-        }
-        if let Some(b) = f.replaces_base {
-            self.replaces_base = Some(b);
-        }
-        if let Some(v) = f.visibility {
-            self.visibility = Some(v.as_str().into());
-        }
-        if let Some(ids) = &f.selected_repository_ids {
-            self.selected_repository_ids = Some(ids.clone());
-        }
-        if let Some(a) = f.auth_type {
-            self.auth_type = Some(a.as_str().into());
-        }
-        for (k, v) in &f.oidc {
-            self.oidc.0.insert(*k, v.clone());
-        }
     }
 }
 

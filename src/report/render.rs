@@ -2,7 +2,6 @@
 //! values go to `GITHUB_OUTPUT`, the JSON document and the table; nothing here prints.
 
 use super::markdown::{cell, table};
-pub use super::orgs::render_orgs;
 use super::terminal::Table;
 use super::{OutputValue, Outputs, export};
 use crate::core::change::{Action, Change, Outcome};
