@@ -22,11 +22,17 @@ fn cli(server: &FaultServer, args: &[&str]) -> Action {
         .unset("INPUT_TOKEN")
         .unset("INPUT_ORG")
         .unset("INPUT_API_URL")
-        .env("GH_TOKEN", TOKEN)
-        .arg("--api-url")
-        .arg(server.url());
-    for a in args {
+        .env("GH_TOKEN", TOKEN);
+    let local = matches!(
+        args.first().copied(),
+        None | Some("completions" | "man" | "help" | "--help" | "-h" | "--version")
+    );
+    for (i, a) in args.iter().enumerate() {
         action = action.arg(a);
+        // The GitHub flags belong to each command, after its name.
+        if i == 0 && !local {
+            action = action.arg("--api-url").arg(server.url());
+        }
     }
     action
 }
@@ -93,6 +99,7 @@ fn the_secret_comes_from_standard_input_and_is_never_echoed() {
             "--visibility",
             "all",
             "--secret-stdin",
+            "--json",
         ],
     )
     .stdin("npm-t0ken-from-stdin\n")
@@ -160,7 +167,15 @@ fn deletes_need_a_confirmation_and_nothing_is_written_without_one() {
     let path = manifest.to_string_lossy().to_string();
     let out = cli(
         &server,
-        &["sync", "--org", "acme", "--registries", &path, "--prune"],
+        &[
+            "sync",
+            "--org",
+            "acme",
+            "--registries",
+            &path,
+            "--prune",
+            "--json",
+        ],
     )
     .run();
     exit(&out, 1);
@@ -245,15 +260,98 @@ fn a_gh_login_without_admin_org_is_told_how_to_refresh() {
     let _ = std::fs::remove_dir_all(bin);
 }
 
+/// As `gh` prints: off a terminal the table's rows, tab-separated, with no header; `--json` the
+/// document, `--json FIELDS` the records cut to them, `--jq` filters; a bad field or expression
+/// is refused before any request, naming what there is.
 #[test]
-fn a_pipe_gets_one_json_document_and_messages_go_to_stderr() {
+fn a_pipe_gets_tab_separated_rows_and_json_is_asked_for_as_gh_has_it() {
     let server = FaultServer::start();
     server.seed(config("NPM_SECRET", "npm_registry", NPM_URL));
+    server.seed(config(
+        "MAVEN_SECRET",
+        "maven_repository",
+        "https://maven.example.com/",
+    ));
     let out = cli(&server, &["list", "--org", "acme"]).run();
     exit(&out, 0);
-    let printed = out.terminal_json();
-    assert_eq!(printed["registries"][0]["name"], "NPM_SECRET");
-    let out = cli(&server, &["get", "MISSING", "--org", "acme"]).run();
+    let rows: Vec<Vec<&str>> = out
+        .stdout
+        .lines()
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "{}", out.dump());
+    assert_eq!(rows[0][..3], ["NPM_SECRET", "npm_registry", NPM_URL]);
+    assert_eq!(rows[1][0], "MAVEN_SECRET");
+    assert!(!out.stdout.contains("NAME"), "no header off a terminal");
+
+    let out = cli(&server, &["list", "--org", "acme", "--json"]).run();
+    exit(&out, 0);
+    assert_eq!(out.terminal_json()["registries"][0]["name"], "NPM_SECRET");
+
+    let out = cli(
+        &server,
+        &["list", "--org", "acme", "--json", "name,url,org"],
+    )
+    .run();
+    exit(&out, 0);
+    let printed: Value = serde_json::from_str(&out.stdout).expect("one JSON document");
+    assert_eq!(
+        printed,
+        serde_json::json!([
+            {"name": "NPM_SECRET", "url": NPM_URL, "org": "acme"},
+            {"name": "MAVEN_SECRET", "url": "https://maven.example.com/", "org": "acme"}
+        ])
+    );
+    let out = cli(
+        &server,
+        &[
+            "list", "--org", "acme", "--json", "name", "--jq", ".[].name",
+        ],
+    )
+    .run();
+    exit(&out, 0);
+    assert_eq!(out.stdout, "NPM_SECRET\nMAVEN_SECRET\n");
+    let out = cli(
+        &server,
+        &[
+            "get",
+            "NPM_SECRET",
+            "--org",
+            "acme",
+            "--jq",
+            ".registry.visibility",
+        ],
+    )
+    .run();
+    exit(&out, 0);
+    assert_eq!(out.stdout, "private\n");
+
+    let before = server.requests().len();
+    let out = cli(
+        &server,
+        &[
+            "list",
+            "--org",
+            "acme",
+            "--json",
+            "name,secret",
+            "--jq",
+            ".[",
+            "--page",
+            "x",
+        ],
+    )
+    .run();
+    exit(&out, 2);
+    out.assert_mentions(&[
+        "`--json`: unknown JSON field \"secret\"; this command's fields are: name, registry_type",
+        "`--jq`: expected",
+        "`--page`",
+        "3 invalid inputs; nothing was sent to GitHub",
+    ]);
+    assert_eq!(server.requests().len(), before, "{:?}", server.lines());
+
+    let out = cli(&server, &["get", "MISSING", "--org", "acme", "--json"]).run();
     exit(&out, 1);
     assert!(
         out.stderr
@@ -262,6 +360,51 @@ fn a_pipe_gets_one_json_document_and_messages_go_to_stderr() {
         out.dump()
     );
     assert_eq!(out.terminal_json()["result"], "failed");
+}
+
+/// A flag exists only on the commands it means something to, and help lists a command's own
+/// flags before the GitHub ones.
+#[test]
+fn flags_are_accepted_only_where_they_mean_something() {
+    let server = FaultServer::start();
+    for args in [
+        &["list", "--org", "acme", "--dry-run"][..],
+        &["list", "--org", "acme", "--yes"],
+        &["get", "X", "--org", "acme", "--prune"],
+        &["diff", "--org", "acme", "--registries", "-", "--dry-run"],
+        &["export", "--org", "acme", "--yes"],
+        &["completions", "bash", "--org", "acme"],
+        &["completions", "bash", "--dry-run"],
+        &["man", "--json"],
+    ] {
+        let out = cli(&server, args).run();
+        exit(&out, 2);
+        assert!(
+            out.stderr.contains("error: unexpected argument"),
+            "{args:?}: {}",
+            out.dump()
+        );
+    }
+    assert!(server.requests().is_empty(), "{:?}", server.lines());
+    // A misspelt flag gets a tip, the short ones too.
+    let out = cli(&server, &["list", "--ogr", "acme"]).run();
+    exit(&out, 2);
+    assert!(
+        out.stderr
+            .contains("tip: a similar argument exists: '--org'"),
+        "{}",
+        out.dump()
+    );
+    let out = cli(&server, &["sync", "--help"]).run();
+    exit(&out, 0);
+    let at = |s: &str| {
+        out.stdout
+            .find(s)
+            .unwrap_or_else(|| panic!("no {s} in\n{}", out.stdout))
+    };
+    assert!(at("--registries") < at("GitHub:"), "{}", out.stdout);
+    assert!(at("--prune") < at("--org <ORG>"), "{}", out.stdout);
+    assert!(at("--dry-run") < at("--hostname"), "{}", out.stdout);
 }
 
 /// The bash completion script, sourced in a real bash: after a subcommand it completes that

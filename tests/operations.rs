@@ -1964,7 +1964,7 @@ fn help_and_version() {
         let out = Action::new(&server.url()).arg(flag).run();
         out.assert_success();
         for word in [
-            "Usage: private-registries [OPTIONS] <COMMAND>",
+            "Usage: private-registries <COMMAND>",
             "list",
             "get",
             "public-key",

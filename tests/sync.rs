@@ -199,7 +199,7 @@ fn mixed_state_plans_and_applies_in_order() {
     assert_eq!(
         actions(&changes),
         [
-            ("unchanged".into(), "applied".into()),
+            ("unchanged".into(), "none".into()),
             ("update".into(), "applied".into()),
             ("create".into(), "applied".into()),
             ("delete".into(), "applied".into()),
@@ -275,7 +275,7 @@ fn dry_run_reports_the_plan_and_writes_nothing() {
     assert_eq!(
         actions(&changes),
         [
-            ("unchanged".into(), "applied".into()),
+            ("unchanged".into(), "none".into()),
             ("update".into(), "planned".into()),
             ("create".into(), "planned".into()),
             ("delete".into(), "planned".into()),
@@ -339,8 +339,8 @@ fn second_run_without_secrets_only_lists() {
     assert_eq!(
         actions(&out.json("changes")),
         [
-            ("unchanged".into(), "applied".into()),
-            ("unchanged".into(), "applied".into())
+            ("unchanged".into(), "none".into()),
+            ("unchanged".into(), "none".into())
         ]
     );
     assert_eq!(out.json("registries").as_array().map(Vec::len), Some(150));

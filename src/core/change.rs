@@ -40,6 +40,9 @@ pub enum Outcome {
     NotSent,
     /// Sent, but its answer never came (the run was cancelled while it was out).
     Unknown,
+    /// Nothing to do: the configuration is already as asked (an `unchanged` action).
+    #[serde(rename = "none")]
+    Nothing,
 }
 
 impl Outcome {
@@ -51,6 +54,7 @@ impl Outcome {
             Outcome::Skipped => "skipped",
             Outcome::NotSent => "not_sent",
             Outcome::Unknown => "unknown",
+            Outcome::Nothing => "none",
         }
     }
 }
@@ -85,7 +89,7 @@ impl Change {
             url: config.url.clone(),
             fields,
             outcome: if action == Action::Unchanged {
-                Outcome::Applied
+                Outcome::Nothing
             } else {
                 Outcome::Planned
             },

@@ -126,9 +126,9 @@ pub fn sink(env: &Env) -> Sink {
         }
     } else {
         Sink::Terminal {
-            json: true,
+            json: Some(crate::report::JsonView::default()),
+            layout: crate::report::Layout::Tabs,
             colour: false,
-            file: false,
         }
     }
 }

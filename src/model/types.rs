@@ -19,6 +19,9 @@ macro_rules! string_enum {
             /// Every value, in the order the API documents them.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
+            /// Every value's spelling, in the same order (what shell completion offers).
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
+
             /// The spelling the API uses.
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }

@@ -60,7 +60,7 @@ pub fn log(outputs: &Outputs) {
         "::group::{}",
         escape_data(&text::escape(&table.title))
     ));
-    for line in super::terminal::aligned(&table.headers, &table.rows, false) {
+    for line in super::terminal::aligned(&table.headers, &table.rows, false, None) {
         print_line(&format!("| {line}"));
     }
     for note in &table.notes {

@@ -6,6 +6,8 @@
 pub mod actions;
 mod discovered;
 pub mod export;
+pub mod fields;
+mod jq;
 pub mod markdown;
 pub mod orgs;
 mod proposal;
@@ -18,6 +20,9 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use serde_json::value::RawValue;
+
+pub use jq::check as check_jq;
+pub use terminal::{JsonView, Layout};
 
 use crate::model::{Error, Event, Secret, credential};
 
@@ -108,13 +113,13 @@ pub enum Sink {
         output_file: Option<PathBuf>,
         summary_file: Option<PathBuf>,
     },
-    /// Anywhere else: messages on stderr; stdout holds one JSON document, or a table. With
-    /// `file`, an answer that is a file (an export's manifest) goes to stdout as it is, also
-    /// off a terminal (`export > registries.yml`), unless JSON was asked for.
+    /// Anywhere else: messages on stderr; stdout holds JSON (with `json`: the document, some
+    /// of its fields, or jq's lines), else a table laid out by `layout`, and an answer that is
+    /// a file (an export's manifest) as it is, also off a terminal (`export > registries.yml`).
     Terminal {
-        json: bool,
+        json: Option<JsonView>,
+        layout: Layout,
         colour: bool,
-        file: bool,
     },
 }
 
@@ -128,7 +133,7 @@ impl Sink {
     pub fn shows_table(&self) -> bool {
         matches!(
             self,
-            Sink::Terminal { json: false, .. }
+            Sink::Terminal { json: None, .. }
                 | Sink::Actions {
                     output_file: Some(_),
                     ..
@@ -175,17 +180,12 @@ impl Sink {
                 actions::log(outputs);
                 actions::write(outputs, file, summary_file.as_deref())
             }
+            Sink::Actions { .. } => terminal::document(outputs, &JsonView::default()),
             Sink::Terminal {
-                json: true,
-                file: true,
-                ..
-            } if outputs.raw.is_some() => {
-                terminal::show(outputs, false);
-                Ok(())
-            }
-            Sink::Actions { .. } | Sink::Terminal { json: true, .. } => terminal::document(outputs),
-            Sink::Terminal { colour, .. } => {
-                terminal::show(outputs, *colour);
+                json: Some(view), ..
+            } => terminal::document(outputs, view),
+            Sink::Terminal { colour, layout, .. } => {
+                terminal::show(outputs, *colour, *layout);
                 Ok(())
             }
         }

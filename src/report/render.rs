@@ -201,6 +201,7 @@ fn change_row(c: &Change, dry_run: bool) -> Vec<String> {
             format!("{}: {e}", c.outcome.as_str())
         }
         (Some(e), _) => format!("failed: {e}"),
+        (None, Outcome::Nothing) => "up to date".into(),
         (None, Outcome::Planned) if dry_run => "dry run".into(),
         (None, o) => o.as_str().to_string(),
     };
@@ -215,14 +216,17 @@ fn change_row(c: &Change, dry_run: bool) -> Vec<String> {
 }
 
 /// The `sync` outcome column: what happened, or why not.
-fn sync_outcome(ch: &Change) -> String {
+fn sync_outcome(ch: &Change, c: &Changes) -> String {
     let error = ch.error.as_deref().unwrap_or("");
+    if ch.outcome == Outcome::Planned && c.declined {
+        return "not written (declined)".into();
+    }
     match (ch.outcome, ch.action) {
         (Outcome::Failed, _) => format!("failed: {error}"),
         (Outcome::Skipped, _) => format!("skipped: {error}"),
         (Outcome::NotSent, _) => format!("not sent: {error}"),
         (Outcome::Unknown, _) => format!("unknown: {error}"),
-        (_, Action::Unchanged) => "up to date".into(),
+        (Outcome::Nothing, _) | (_, Action::Unchanged) => "up to date".into(),
         (Outcome::Planned, _) => "planned (dry run)".into(),
         (Outcome::Applied, Action::Create) => "created".into(),
         (Outcome::Applied, Action::Update) => "updated".into(),
@@ -234,7 +238,11 @@ fn tally_line(c: &Changes) -> String {
     let count = |f: &dyn Fn(&Change) -> bool| c.changes.iter().filter(|ch| f(ch)).count();
     let done = |a: Action| {
         count(&|ch: &Change| {
-            ch.action == a && matches!(ch.outcome, Outcome::Applied | Outcome::Planned)
+            ch.action == a
+                && matches!(
+                    ch.outcome,
+                    Outcome::Applied | Outcome::Planned | Outcome::Nothing
+                )
         })
     };
     let (cr, up, de) = if c.dry_run {
@@ -297,12 +305,14 @@ fn sync(o: &mut Outputs, c: &Changes) {
         .iter()
         .map(|ch| {
             let mut row = change_row(ch, c.dry_run);
-            row[5] = sync_outcome(ch);
+            row[5] = sync_outcome(ch, c);
             row.insert(
                 0,
                 match (&ch.label, ch.entry) {
                     (Some(label), _) => label.clone(),
-                    (None, Some(i)) => i.to_string(),
+                    // As messages name it: `registries[0] (…)` counts from 0, as the
+                    // `entry` field of `changes` does.
+                    (None, Some(i)) => format!("registries[{i}]"),
                     (None, None) => "prune".into(),
                 },
             );

@@ -1,12 +1,14 @@
-//! A terminal's side of the report: an aligned table (colour only when asked for), or one JSON
-//! document on stdout for pipes and `--json`; messages as plain `level: text` lines on stderr.
+//! A terminal's side of the report: an aligned table fitted to the terminal's width (colour
+//! only when asked for), tab-separated rows for a pipe, or JSON for `--json` (its fields, or
+//! jq's lines); messages as plain `level: text` lines on stderr.
 //! Control characters from GitHub's answers are dropped before anything reaches the terminal.
 
 use std::io::Write;
 
 use anyhow::{Context, Result};
 
-use super::{Outputs, print_err, print_line};
+use super::fields::Records;
+use super::{Outputs, jq, print_err, print_line};
 use crate::model::text;
 
 /// Rows to show at a terminal, with a title line and the outcome line after.
@@ -46,22 +48,51 @@ pub fn message(level: &str, text: &str, colour: bool) {
     }
 }
 
-/// The outputs as one JSON document on stdout.
-pub fn document(outputs: &Outputs) -> Result<()> {
+/// How a table is laid out: aligned for a person (fitted to the terminal's width when it is
+/// known), or one tab-separated line per row for a program (as `gh` prints off a terminal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    Aligned { width: Option<usize> },
+    Tabs,
+}
+
+/// What `--json` asked for: the whole document, a command's records cut to some fields, and
+/// a jq expression to run on what is printed.
+#[derive(Debug, Clone, Default)]
+pub struct JsonView {
+    pub fields: Option<(Records, Vec<String>)>,
+    /// The org of a single-org run (the field `org` of its records).
+    pub org: Option<String>,
+    pub jq: Option<String>,
+}
+
+/// The outputs as one JSON document on stdout, or the records asked for, or jq's lines.
+pub fn document(outputs: &Outputs, view: &JsonView) -> Result<()> {
+    let mut doc = serde_json::to_value(&outputs.values).context("the outputs as JSON")?;
+    if let Some((records, fields)) = &view.fields {
+        doc = records.select(&doc, fields, view.org.as_deref());
+    }
+    let text = match &view.jq {
+        Some(code) => jq::run(code, &doc)
+            .map_err(|e| anyhow::anyhow!("`--jq`: {e}"))?
+            .iter()
+            .map(|line| format!("{}\n", text::escape(line)))
+            .collect(),
+        None => serde_json::to_string_pretty(&doc)
+            .map(|json| format!("{}\n", text::escape_json(&json)))
+            .context("the outputs as JSON")?,
+    };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let written = serde_json::to_string_pretty(&outputs.values)
-        .map_err(std::io::Error::from)
-        .and_then(|json| writeln!(out, "{}", text::escape_json(&json)))
-        .and_then(|()| out.flush());
-    match written {
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         // A closed pipe (`… | head`) is not an error worth dying for.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("writing the outputs as JSON"),
     }
 }
 
-/// The table (or, for outputs without one, each plain output as `key: value`).
-pub fn show(outputs: &Outputs, colour: bool) {
+/// The table (or, for outputs without one, each plain output as `key: value`). Off a
+/// terminal only the rows go to stdout, tab-separated; the notes go to stderr.
+pub fn show(outputs: &Outputs, colour: bool, layout: Layout) {
     if let Some(raw) = &outputs.raw {
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(text::escape_keeping_lines(raw).as_bytes());
@@ -69,7 +100,21 @@ pub fn show(outputs: &Outputs, colour: bool) {
     }
     let Some(table) = &outputs.table else {
         for (key, value) in &outputs.values {
-            print_line(&format!("{key}: {}", clean(&value.text())));
+            let value = clean(&value.text());
+            match layout {
+                Layout::Tabs => print_line(&format!("{key}\t{value}")),
+                Layout::Aligned { .. } => print_line(&format!("{key}: {value}")),
+            }
+        }
+        return;
+    };
+    let Layout::Aligned { width } = layout else {
+        for row in &table.rows {
+            let cells: Vec<String> = row.iter().map(|c| clean(c)).collect();
+            print_line(&cells.join("\t"));
+        }
+        for note in &table.notes {
+            print_err(&clean(note));
         }
         return;
     };
@@ -79,7 +124,7 @@ pub fn show(outputs: &Outputs, colour: bool) {
     } else {
         title
     });
-    for line in aligned(&table.headers, &table.rows, colour) {
+    for line in aligned(&table.headers, &table.rows, colour, width) {
         print_line(&line);
     }
     for note in &table.notes {
@@ -87,8 +132,45 @@ pub fn show(outputs: &Outputs, colour: bool) {
     }
 }
 
-/// The header and rows, each column padded to its widest cell (counted in characters).
-pub fn aligned(headers: &[&str], rows: &[Vec<String>], colour: bool) -> Vec<String> {
+/// The narrowest a column is cut to when the table is too wide for the terminal.
+const MIN_COLUMN: usize = 8;
+const GAP: usize = 2;
+
+/// Each column's width: its widest cell, the widest columns narrowed one at a time until the
+/// table fits `width` (a column never below [`MIN_COLUMN`], or its header).
+fn fitted(mut widths: Vec<usize>, headers: &[&str], width: Option<usize>) -> Vec<usize> {
+    let Some(width) = width else { return widths };
+    let total = |w: &[usize]| w.iter().sum::<usize>() + GAP * w.len().saturating_sub(1);
+    while total(&widths) > width {
+        let floor = |i: usize| MIN_COLUMN.max(headers.get(i).map_or(0, |h| h.chars().count()));
+        let widest = (0..widths.len())
+            .filter(|&i| widths[i] > floor(i))
+            .max_by_key(|&i| (widths[i], i));
+        match widest {
+            Some(i) => widths[i] -= 1,
+            None => break,
+        }
+    }
+    widths
+}
+
+/// A cell cut to `width` characters, ending in `...` when it was longer.
+fn truncated(cell: &str, width: usize) -> String {
+    if cell.chars().count() <= width {
+        return cell.to_string();
+    }
+    let kept: String = cell.chars().take(width.saturating_sub(3)).collect();
+    format!("{kept}...")
+}
+
+/// The header and rows, each column padded to its widest cell (counted in characters), and
+/// the widest cut (`...`) so that a line fits `width` when it is given.
+pub fn aligned(
+    headers: &[&str],
+    rows: &[Vec<String>],
+    colour: bool,
+    width: Option<usize>,
+) -> Vec<String> {
     if rows.is_empty() {
         return vec!["(none)".to_string()];
     }
@@ -104,13 +186,14 @@ pub fn aligned(headers: &[&str], rows: &[Vec<String>], colour: bool) -> Vec<Stri
             }
         }
     }
+    let widths = fitted(widths, headers, width);
     let line = |row: Vec<String>| {
         let padded: Vec<String> = row
             .iter()
             .enumerate()
             .map(|(i, c)| {
                 let pad = widths.get(i).copied().unwrap_or(0);
-                format!("{c:<pad$}")
+                format!("{:<pad$}", truncated(c, pad))
             })
             .collect();
         padded.join("  ").trim_end().to_string()
@@ -135,7 +218,7 @@ mod tests {
             vec!["NPM".to_string(), "npm_registry".to_string()],
             vec!["A_LONGER_NAME\x1b[31m".to_string(), "x".to_string()],
         ];
-        let lines = aligned(&["name", "type"], &rows, false);
+        let lines = aligned(&["name", "type"], &rows, false, None);
         assert_eq!(
             lines,
             [
@@ -144,6 +227,27 @@ mod tests {
                 "A_LONGER_NAME\\u{001B}[31m  x",
             ]
         );
-        assert_eq!(aligned(&["a"], &[], false), ["(none)"]);
+        assert_eq!(aligned(&["a"], &[], false, None), ["(none)"]);
+    }
+
+    #[test]
+    fn a_table_too_wide_for_the_terminal_cuts_its_widest_cells() {
+        let rows = vec![vec![
+            "NPM".to_string(),
+            "npm_registry".to_string(),
+            "https://npm.example.com/a/very/long/path/to/the/registry/".to_string(),
+        ]];
+        let lines = aligned(&["name", "type", "url"], &rows, false, Some(40));
+        assert_eq!(
+            lines,
+            [
+                "NAME  TYPE          URL",
+                "NPM   npm_registry  https://npm.examp...",
+            ]
+        );
+        assert!(lines.iter().all(|l| l.chars().count() <= 40));
+        // Too narrow for anything: every column keeps its floor, nothing panics.
+        let narrow = aligned(&["name", "type", "url"], &rows, false, Some(5));
+        assert_eq!(narrow[1], "NPM   npm_r...  https...");
     }
 }

@@ -3,7 +3,10 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
+
+use crate::model::{AuthType, ExportFormat, RegistryType, Visibility};
 
 const EXIT_CODES: &str = "\
 Exit status: 0 done, 1 failed (the error says what was and was not applied),
@@ -26,78 +29,113 @@ Inside a GitHub Actions step the same binary is the Action: it reads INPUT_* var
     arg_required_else_help = true
 )]
 pub struct Cli {
-    #[command(flatten)]
-    pub global: Global,
     #[command(subcommand)]
     pub command: Cmd,
 }
 
-/// Flags every command takes.
-#[derive(Debug, Args)]
-pub struct Global {
+/// Which orgs, and how to reach and sign in to GitHub: every command that talks to GitHub
+/// takes these (after its own flags in its help).
+#[derive(Debug, Args, Default)]
+#[command(next_help_heading = "GitHub")]
+pub struct GitHub {
     /// Organization login; repeat it (or give a comma-separated list) for several orgs, run
     /// one after the other [default: the owner in GH_REPO]
-    #[arg(long, global = true, value_name = "ORG")]
+    #[arg(long, value_name = "ORG")]
     pub org: Vec<String>,
     /// With several orgs: stop at the first that fails (the rest are not run)
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub fail_fast: bool,
     /// GitHub host, for GitHub Enterprise Server [env: GH_HOST] [default: github.com]
-    #[arg(long, global = true, value_name = "HOST")]
+    #[arg(long, value_name = "HOST", value_hint = ValueHint::Hostname)]
     pub hostname: Option<String>,
     /// REST API base URL [default: GITHUB_API_URL, else from --hostname]
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
     pub api_url: Option<String>,
     /// A PEM file of extra CA certificates to trust (GHES behind a private CA)
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub ca_certificate: Option<PathBuf>,
-    /// Print one JSON document instead of a table (the default when stdout is not a terminal)
-    #[arg(long, global = true)]
-    pub json: bool,
-    /// Show the plan; write nothing
-    #[arg(long, global = true)]
-    pub dry_run: bool,
-    /// Do not ask before deleting (needed to delete when not at a terminal)
-    #[arg(long, short = 'y', global = true)]
-    pub yes: bool,
     /// Seconds one request may take [default: 30]
-    #[arg(long, global = true, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_hint = ValueHint::Other)]
     pub request_timeout: Option<String>,
     /// The longest rate-limit wait, in seconds [default: 300]
-    #[arg(long, global = true, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_hint = ValueHint::Other)]
     pub max_wait: Option<String>,
     /// Sign in as this GitHub App (its ID or Client ID) instead of with a token: one narrow
     /// token per org, revoked at the end; needs --app-private-key
-    #[arg(long, global = true, value_name = "ID", requires = "app_private_key")]
+    #[arg(long, value_name = "ID", requires = "app_private_key", value_hint = ValueHint::Other)]
     pub app_id: Option<String>,
     /// The GitHub App's private key, a PEM file (`-` reads standard input)
-    #[arg(long, global = true, value_name = "FILE", requires = "app_id")]
+    #[arg(long, value_name = "FILE", requires = "app_id", value_hint = ValueHint::FilePath)]
     pub app_private_key: Option<PathBuf>,
+}
+
+/// How the answer is printed: a table, or JSON (all of it, some fields, or through jq).
+#[derive(Debug, Args, Default)]
+pub struct Output {
+    /// Print JSON instead of a table: the whole document, or with FIELDS (comma separated)
+    /// only those fields of each record, as `gh` does (`--json name,url`; an unknown field
+    /// lists the fields there are)
+    #[arg(long, value_name = "FIELDS", num_args = 0..=1, default_missing_value = "", value_hint = ValueHint::Other)]
+    pub json: Option<String>,
+    /// Filter the JSON output with a jq expression; strings print without quotes
+    /// (`--jq '.[].name'`)
+    #[arg(long, value_name = "EXPRESSION", value_hint = ValueHint::Other)]
+    pub jq: Option<String>,
+}
+
+/// `--dry-run`, on the commands that write.
+#[derive(Debug, Args, Default)]
+pub struct Write {
+    /// Show the plan; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `--yes`, on the commands that delete.
+#[derive(Debug, Args, Default)]
+pub struct Yes {
+    /// Do not ask before deleting (needed to delete when not at a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
     /// List the org's configurations
     #[command(
-        after_help = "Example:\n  private-registries list --org acme\n  private-registries list --org acme --json | jq -r '.registries[].name'"
+        after_help = "Example:\n  private-registries list --org acme\n  private-registries list --org acme --json name,url --jq '.[].name'"
     )]
     List {
         /// Only this page (of --per-page); without it every page is read
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_hint = ValueHint::Other)]
         page: Option<String>,
         /// Size of the page read with --page [default: 100]
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_hint = ValueHint::Other)]
         per_page: Option<String>,
+        #[command(flatten)]
+        out: Output,
+        #[command(flatten)]
+        github: GitHub,
     },
     /// Show one configuration
     #[command(after_help = "Example:\n  private-registries get NPM_REGISTRY_SECRET --org acme")]
     Get {
         /// The configuration name, as `list` shows it
+        #[arg(value_hint = ValueHint::Other)]
         name: String,
+        #[command(flatten)]
+        out: Output,
+        #[command(flatten)]
+        github: GitHub,
     },
     /// Show the org's public key that secrets are sealed with
     #[command(after_help = "Example:\n  private-registries public-key --org acme")]
-    PublicKey,
+    PublicKey {
+        #[command(flatten)]
+        out: Output,
+        #[command(flatten)]
+        github: GitHub,
+    },
     /// Create a configuration (GitHub names it)
     #[command(
         after_help = "Example:\n  printf %s \"$NPM_TOKEN\" | private-registries create --org acme \\\n    --registry-type npm_registry --url https://npm.pkg.github.com --visibility all --secret-stdin"
@@ -105,6 +143,12 @@ pub enum Cmd {
     Create {
         #[command(flatten)]
         registry: Registry,
+        #[command(flatten)]
+        write: Write,
+        #[command(flatten)]
+        out: Output,
+        #[command(flatten)]
+        github: GitHub,
     },
     /// Change the given fields of one configuration
     #[command(
@@ -112,9 +156,16 @@ pub enum Cmd {
     )]
     Update {
         /// The configuration name, as `list` shows it
+        #[arg(value_hint = ValueHint::Other)]
         name: String,
         #[command(flatten)]
         registry: Registry,
+        #[command(flatten)]
+        write: Write,
+        #[command(flatten)]
+        out: Output,
+        #[command(flatten)]
+        github: GitHub,
     },
     /// Create or update: matched by --name, else by --registry-type and --url (rotation)
     #[command(
@@ -122,16 +173,31 @@ pub enum Cmd {
     )]
     Set {
         /// Match this configuration by name
-        #[arg(long, value_name = "NAME")]
+        #[arg(long, value_name = "NAME", value_hint = ValueHint::Other)]
         name: Option<String>,
         #[command(flatten)]
         registry: Registry,
+        #[command(flatten)]
+        write: Write,
+        #[command(flatten)]
+        out: Output,
+        #[command(flatten)]
+        github: GitHub,
     },
     /// Delete one configuration (asks first at a terminal)
     #[command(after_help = "Example:\n  private-registries delete OLD_NPM_SECRET --org acme --yes")]
     Delete {
         /// The configuration name, as `list` shows it
+        #[arg(value_hint = ValueHint::Other)]
         name: String,
+        #[command(flatten)]
+        yes: Yes,
+        #[command(flatten)]
+        write: Write,
+        #[command(flatten)]
+        out: Output,
+        #[command(flatten)]
+        github: GitHub,
     },
     /// Make the org's configurations match a manifest (YAML or JSON)
     #[command(
@@ -143,6 +209,14 @@ pub enum Cmd {
         /// Also delete configurations the manifest does not name (asks first at a terminal)
         #[arg(long)]
         prune: bool,
+        #[command(flatten)]
+        yes: Yes,
+        #[command(flatten)]
+        write: Write,
+        #[command(flatten)]
+        out: Output,
+        #[command(flatten)]
+        github: GitHub,
     },
     /// Compare a manifest with the org, writing nothing; exit 3 when they differ
     #[command(
@@ -151,18 +225,22 @@ pub enum Cmd {
     Diff {
         #[command(flatten)]
         manifest: Manifest,
+        #[command(flatten)]
+        out: Output,
+        #[command(flatten)]
+        github: GitHub,
     },
     /// Print the org's configurations as a manifest to commit
     #[command(
         after_help = "Example:\n  private-registries export --org acme --format dependabot -o registries.yml"
     )]
     Export {
-        /// `manifest` (this tool's list) or `dependabot` (dependabot.yml's registries: map)
-        #[arg(long, value_name = "FORMAT")]
-        format: Option<String>,
-        /// Write it to this file instead of standard output
-        #[arg(short = 'o', long = "output", value_name = "FILE")]
-        output: Option<PathBuf>,
+        #[command(flatten)]
+        file: OutFile,
+        #[command(flatten)]
+        out: Output,
+        #[command(flatten)]
+        github: GitHub,
     },
     /// Find every registry the org's repositories configure in their own dependabot.yml, and
     /// propose the org manifest that moves them up (writes nothing)
@@ -170,19 +248,18 @@ pub enum Cmd {
         after_help = "Example:\n  private-registries discover --org acme --format dependabot -o registries.yml\n  private-registries sync --org acme --registries registries.yml --dry-run"
     )]
     Discover {
-        /// `manifest` (this tool's list, the default) or `dependabot` (dependabot.yml's
-        /// registries: map, with the org-only settings in the `overlay` output)
-        #[arg(long, value_name = "FORMAT")]
-        format: Option<String>,
-        /// Write the proposed manifest to this file instead of standard output
-        #[arg(short = 'o', long = "output", value_name = "FILE")]
-        output: Option<PathBuf>,
+        #[command(flatten)]
+        file: OutFile,
         /// Read archived repositories too
         #[arg(long)]
         include_archived: bool,
         /// Read forks too
         #[arg(long)]
         include_forks: bool,
+        #[command(flatten)]
+        out: Output,
+        #[command(flatten)]
+        github: GitHub,
     },
     /// Print a shell completion script
     #[command(
@@ -198,9 +275,91 @@ pub enum Cmd {
     )]
     Man {
         /// Write private-registries.1 and private-registries-COMMAND.1 for every command here
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
         dir: Option<PathBuf>,
     },
+}
+
+/// The parts most commands share, found in one place.
+pub struct Common<'a> {
+    pub github: &'a GitHub,
+    pub out: &'a Output,
+    pub dry_run: bool,
+    pub yes: bool,
+}
+
+impl Cmd {
+    /// What a command that talks to GitHub shares with the others (`None` for the local
+    /// commands, `completions` and `man`).
+    pub fn common(&self) -> Option<Common<'_>> {
+        let (github, out) = match self {
+            Cmd::List { github, out, .. }
+            | Cmd::Get { github, out, .. }
+            | Cmd::PublicKey { github, out }
+            | Cmd::Create { github, out, .. }
+            | Cmd::Update { github, out, .. }
+            | Cmd::Set { github, out, .. }
+            | Cmd::Delete { github, out, .. }
+            | Cmd::Sync { github, out, .. }
+            | Cmd::Diff { github, out, .. }
+            | Cmd::Export { github, out, .. }
+            | Cmd::Discover { github, out, .. } => (github, out),
+            Cmd::Completions { .. } | Cmd::Man { .. } => return None,
+        };
+        let dry_run = match self {
+            Cmd::Create { write, .. }
+            | Cmd::Update { write, .. }
+            | Cmd::Set { write, .. }
+            | Cmd::Delete { write, .. }
+            | Cmd::Sync { write, .. } => write.dry_run,
+            _ => false,
+        };
+        let yes = match self {
+            Cmd::Delete { yes, .. } | Cmd::Sync { yes, .. } => yes.yes,
+            _ => false,
+        };
+        Some(Common {
+            github,
+            out,
+            dry_run,
+            yes,
+        })
+    }
+}
+
+/// Where `export` and `discover` put their file, and in which format.
+#[derive(Debug, Args, Default)]
+pub struct OutFile {
+    /// `manifest` (this tool's list, the default) or `dependabot` (dependabot.yml's
+    /// registries: map, with the org-only settings in an overlay file beside it)
+    #[arg(long, value_name = "FORMAT", value_parser = Choices(ExportFormat::NAMES))]
+    pub format: Option<String>,
+    /// Write the manifest to this file instead of standard output (with `--format dependabot`,
+    /// the overlay to FILE's stem + `.overlay.yml`)
+    #[arg(short = 'o', long = "output", value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub output: Option<PathBuf>,
+}
+
+/// A flag's values, offered by shell completion and listed in help, while the value itself is
+/// checked with the Action's rules (so every problem is still reported at once).
+#[derive(Debug, Clone, Copy)]
+pub struct Choices(pub &'static [&'static str]);
+
+impl TypedValueParser for Choices {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(self.0.iter().copied().map(PossibleValue::new)))
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -232,19 +391,19 @@ pub struct Manifest {
 #[derive(Debug, Args, Default)]
 pub struct Registry {
     /// The registry type (npm_registry, maven_repository, docker_registry, …)
-    #[arg(long, visible_alias = "type", value_name = "TYPE")]
+    #[arg(long, visible_alias = "type", value_name = "TYPE", value_parser = Choices(RegistryType::NAMES), hide_possible_values = true)]
     pub registry_type: Option<String>,
     /// The registry URL
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
     pub url: Option<String>,
     /// The username (username_password, and some token registries)
     #[arg(long, value_name = "NAME")]
     pub username: Option<String>,
     /// Whether the registry replaces the public one (true, false)
-    #[arg(long, value_name = "BOOL")]
+    #[arg(long, value_name = "BOOL", value_parser = Choices(&["true", "false"]), hide_possible_values = true)]
     pub replaces_base: Option<String>,
     /// Which repositories may use it (all, private, selected)
-    #[arg(long, value_name = "VISIBILITY")]
+    #[arg(long, value_name = "VISIBILITY", value_parser = Choices(Visibility::NAMES), hide_possible_values = true)]
     pub visibility: Option<String>,
     /// Repository ids, comma separated (visibility selected)
     #[arg(long, value_name = "IDS")]
@@ -253,13 +412,13 @@ pub struct Registry {
     #[arg(long, value_name = "NAMES")]
     pub selected_repositories: Option<String>,
     /// token (default), username_password, or an OIDC type (oidc_azure, oidc_aws, …)
-    #[arg(long, value_name = "AUTH")]
+    #[arg(long, value_name = "AUTH", value_parser = Choices(AuthType::NAMES), hide_possible_values = true)]
     pub auth_type: Option<String>,
     /// Read the secret from standard input (a hidden prompt at a terminal)
     #[arg(long, conflicts_with = "secret_env")]
     pub secret_stdin: bool,
     /// Read the secret from this environment variable
-    #[arg(long, value_name = "VAR")]
+    #[arg(long, value_name = "VAR", value_hint = ValueHint::Other)]
     pub secret_env: Option<String>,
     #[command(flatten)]
     pub oidc: Oidc,

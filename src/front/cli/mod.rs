@@ -5,6 +5,7 @@
 mod args;
 mod auth;
 mod prompt;
+mod suggest;
 
 use std::io::{IsTerminal, Write};
 use std::rc::Rc;
@@ -13,7 +14,7 @@ use std::time::Duration;
 use clap::{CommandFactory, Parser};
 
 pub use args::Cli;
-use args::{Cmd, Global, Manifest, Registry, Shell};
+use args::{Cmd, Common, GitHub, Manifest, Output, Registry, Shell};
 use auth::TokenSource;
 
 use super::audience::Audience;
@@ -28,7 +29,8 @@ use crate::model::auth::Auth;
 use crate::model::spec::RawSpec;
 use crate::model::types::ApiUrl;
 use crate::model::{Error, Operation};
-use crate::report::Sink;
+use crate::report::fields::records_of;
+use crate::report::{JsonView, Layout, Sink};
 
 /// How a message names a key: the flag that sets it.
 fn flag(key: &str) -> String {
@@ -73,27 +75,31 @@ pub fn prepare(args: Vec<std::ffi::OsString>, env: &Env) -> Prepared {
     if !pasted.is_empty() {
         return Prepared::Invalid(early_sink(env), Error::Invalid(pasted));
     }
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
+            let e = suggest::amend(e, &args, &Cli::command());
             let _ = e.print();
             return Prepared::Done(e.exit_code().clamp(0, 255) as u8);
         }
     };
-    let sink = sink(&cli.global, env);
-    match &cli.command {
+    let common = match &cli.command {
         Cmd::Completions { shell } => return Prepared::Done(completions(*shell)),
         Cmd::Man { dir } => return Prepared::Done(man(dir.as_deref())),
-        _ => {}
-    }
-    let (request, source, host) = match request(&cli, env) {
-        Ok(r) => r,
-        Err(e) => return Prepared::Invalid(sink, e),
+        other => match other.common() {
+            Some(common) => common,
+            None => return Prepared::Done(2),
+        },
     };
-    if let Err(e) = confirm_delete(&cli) {
+    let (request, source, host, view) = match request(&cli, &common, env) {
+        Ok(r) => r,
+        Err(e) => return Prepared::Invalid(early_sink(env), e),
+    };
+    let sink = sink_for(view, env);
+    if let Err(e) = confirm_delete(&cli, &common) {
         return Prepared::Invalid(sink, e);
     }
-    let yes = cli.global.yes;
+    let yes = common.yes;
     Prepared::Run(Box::new(CliRun {
         request,
         sink,
@@ -104,24 +110,62 @@ pub fn prepare(args: Vec<std::ffi::OsString>, env: &Env) -> Prepared {
     }))
 }
 
-/// Where the report goes before the arguments are parsed (as without `--json`).
+/// Where the report goes before the arguments are read (as without `--json`).
 pub fn early_sink(env: &Env) -> Sink {
-    sink_for(false, env)
+    sink_for(None, env)
 }
 
-fn sink(global: &Global, env: &Env) -> Sink {
-    sink_for(global.json, env)
-}
-
-/// A table at a terminal, else (or with `--json`) one JSON document; an exported file as it is
-/// unless `--json`; colour only at a terminal and never with `NO_COLOR`.
-fn sink_for(json: bool, env: &Env) -> Sink {
+/// A table at a terminal, fitted to its width; tab-separated rows off one (as `gh` prints);
+/// JSON with `--json` or `--jq`; an exported file as it is unless `--json`; colour only at a
+/// terminal and never with `NO_COLOR`.
+fn sink_for(json: Option<JsonView>, env: &Env) -> Sink {
     let terminal = std::io::stdout().is_terminal();
+    let layout = match terminal {
+        true => Layout::Aligned {
+            width: terminal_size::terminal_size()
+                .map(|(w, _)| usize::from(w.0))
+                .filter(|w| *w > 0)
+                .or_else(|| env.get("COLUMNS").and_then(|c| c.trim().parse().ok())),
+        },
+        false => Layout::Tabs,
+    };
     Sink::Terminal {
-        json: json || !terminal,
+        json,
+        layout,
         colour: terminal && std::io::stderr().is_terminal() && env.get("NO_COLOR").is_none(),
-        file: !json,
     }
+}
+
+/// `--json [FIELDS]` and `--jq`, checked: the fields the command's records have, an
+/// expression jq can run. `None` for a table.
+fn json_view(
+    out: &Output,
+    operation: Operation,
+    orgs: Option<&[String]>,
+    errors: &mut Vec<String>,
+) -> Option<JsonView> {
+    if out.json.is_none() && out.jq.is_none() {
+        return None;
+    }
+    let records = records_of(operation);
+    let fields = match out.json.as_deref().map(|f| records.parse(f)) {
+        Some(Ok(fields)) => fields.map(|f| (records, f)),
+        Some(Err(e)) => {
+            errors.push(format!("`--json`: {e}"));
+            None
+        }
+        None => None,
+    };
+    if let Some(code) = &out.jq
+        && let Err(e) = crate::report::check_jq(code)
+    {
+        errors.push(format!("`--jq`: {e}"));
+    }
+    Some(JsonView {
+        fields,
+        org: orgs.filter(|o| o.len() == 1).map(|o| o[0].clone()),
+        jq: out.jq.clone(),
+    })
 }
 
 /// clap_complete's bash script for a hyphenated binary name spells its states two ways: the
@@ -173,14 +217,14 @@ fn man(dir: Option<&std::path::Path>) -> u8 {
 }
 
 /// `delete` asks first at a terminal; elsewhere it needs `--yes`. Checked before any request.
-fn confirm_delete(cli: &Cli) -> Result<(), Error> {
-    let Cmd::Delete { name } = &cli.command else {
+fn confirm_delete(cli: &Cli, common: &Common) -> Result<(), Error> {
+    let Cmd::Delete { name, .. } = &cli.command else {
         return Ok(());
     };
-    if cli.global.yes || cli.global.dry_run {
+    if common.yes || common.dry_run {
         return Ok(());
     }
-    let orgs = cli.global.org.join(", ");
+    let orgs = common.github.org.join(", ");
     let of = if orgs.is_empty() {
         String::new()
     } else {
@@ -235,12 +279,12 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 fn given_of(cmd: &Cmd) -> (Operation, Option<&str>, Option<&Registry>) {
     match cmd {
         Cmd::List { .. } => (Operation::List, None, None),
-        Cmd::Get { name } => (Operation::Get, Some(name), None),
-        Cmd::PublicKey => (Operation::PublicKey, None, None),
-        Cmd::Create { registry } => (Operation::Create, None, Some(registry)),
-        Cmd::Update { name, registry } => (Operation::Update, Some(name), Some(registry)),
-        Cmd::Set { name, registry } => (Operation::Set, name.as_deref(), Some(registry)),
-        Cmd::Delete { name } => (Operation::Delete, Some(name), None),
+        Cmd::Get { name, .. } => (Operation::Get, Some(name), None),
+        Cmd::PublicKey { .. } => (Operation::PublicKey, None, None),
+        Cmd::Create { registry, .. } => (Operation::Create, None, Some(registry)),
+        Cmd::Update { name, registry, .. } => (Operation::Update, Some(name), Some(registry)),
+        Cmd::Set { name, registry, .. } => (Operation::Set, name.as_deref(), Some(registry)),
+        Cmd::Delete { name, .. } => (Operation::Delete, Some(name), None),
         Cmd::Diff { .. } => (Operation::Diff, None, None),
         Cmd::Export { .. } => (Operation::Export, None, None),
         Cmd::Discover { .. } => (Operation::Discover, None, None),
@@ -251,8 +295,12 @@ fn given_of(cmd: &Cmd) -> (Operation, Option<&str>, Option<&Registry>) {
 }
 
 /// Validates everything before any request; every problem at once.
-fn request(cli: &Cli, env: &Env) -> Result<(Request, TokenSource, String), Error> {
-    let g = &cli.global;
+fn request(
+    cli: &Cli,
+    common: &Common,
+    env: &Env,
+) -> Result<(Request, TokenSource, String, Option<JsonView>), Error> {
+    let g = common.github;
     let mut errors = Vec::new();
     let host = auth::hostname(g.hostname.as_deref(), env);
     let (sign_in, source) = sign_in(g, &host, env, &mut errors);
@@ -289,8 +337,17 @@ fn request(cli: &Cli, env: &Env) -> Result<(Request, TokenSource, String), Error
             .map_err(|e| errors.push(format!("`--ca-certificate`: {e}")))
             .ok()
     });
+    let names: Option<Vec<String>> = org
+        .as_ref()
+        .map(|o| o.iter().map(ToString::to_string).collect());
+    let view = json_view(
+        common.out,
+        given_of(&cli.command).0,
+        names.as_deref(),
+        &mut errors,
+    );
     let mut unresolved_secrets = Vec::new();
-    let command = command(cli, env, &mut unresolved_secrets, &mut errors);
+    let command = command(cli, common, env, &mut unresolved_secrets, &mut errors);
     match (errors.is_empty(), sign_in, org, api_url, command, source) {
         (true, Some(auth), Some(org), Some(api_url), Some(command), Some(source)) => Ok((
             Request {
@@ -303,12 +360,13 @@ fn request(cli: &Cli, env: &Env) -> Result<(Request, TokenSource, String), Error
                 },
                 orgs: org,
                 fail_fast: g.fail_fast,
-                dry_run: g.dry_run,
+                dry_run: common.dry_run,
                 unresolved_secrets,
                 command,
             },
             source,
             host,
+            view,
         )),
         _ => Err(Error::Invalid(errors)),
     }
@@ -317,7 +375,7 @@ fn request(cli: &Cli, env: &Env) -> Result<(Request, TokenSource, String), Error
 /// How the command line signs in: as a GitHub App with `--app-id` and `--app-private-key`,
 /// else with the token of the environment or of `gh`.
 fn sign_in(
-    g: &Global,
+    g: &GitHub,
     host: &str,
     env: &Env,
     errors: &mut Vec<String>,
@@ -351,6 +409,7 @@ fn sign_in(
 
 fn command(
     cli: &Cli,
+    common: &Common,
     env: &Env,
     unresolved: &mut Vec<String>,
     errors: &mut Vec<String>,
@@ -373,6 +432,7 @@ fn command(
     if let Cmd::List {
         page: p,
         per_page: pp,
+        ..
     } = &cli.command
     {
         per_page = shared::number(pp.as_deref(), 1..=100, 100, "`--per-page`", errors) as u32;
@@ -381,17 +441,17 @@ fn command(
             .map(|p| shared::number(Some(p), 1..=100_000, 1, "`--page`", errors) as u32);
         paging = p.as_ref().map(|_| "page");
     }
-    let need = shared::need(operation, cli.global.dry_run);
+    let need = shared::need(operation, common.dry_run);
     let (registries, prune) = match &cli.command {
-        Cmd::Sync { manifest, prune } => {
-            (Some(read_manifest(manifest, env, need, unresolved)), *prune)
-        }
-        Cmd::Diff { manifest } => (Some(read_manifest(manifest, env, need, unresolved)), false),
+        Cmd::Sync {
+            manifest, prune, ..
+        } => (Some(read_manifest(manifest, env, need, unresolved)), *prune),
+        Cmd::Diff { manifest, .. } => (Some(read_manifest(manifest, env, need, unresolved)), false),
         _ => (None, false),
     };
     let (format, path) = match &cli.command {
-        Cmd::Export { format, output } | Cmd::Discover { format, output, .. } => {
-            (format.as_deref(), output.clone().map(Ok))
+        Cmd::Export { file, .. } | Cmd::Discover { file, .. } => {
+            (file.format.as_deref(), file.output.clone().map(Ok))
         }
         _ => (None, None),
     };
