@@ -426,7 +426,9 @@ fn bash_completes_the_flags_of_a_subcommand() {
 complete_words() {{ COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=(); _private__registries private-registries "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"; echo "${{COMPREPLY[*]}}"; }}
 complete_words private-registries sync --
 complete_words private-registries export --
-complete_words private-registries s"#,
+complete_words private-registries s
+complete_words private-registries set --visibility ""
+complete_words private-registries list --"#,
         path.display()
     );
     let out = std::process::Command::new("bash")
@@ -438,7 +440,7 @@ complete_words private-registries s"#,
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(
         lines.len(),
-        3,
+        5,
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -457,6 +459,18 @@ complete_words private-registries s"#,
         "s: {}",
         lines[2]
     );
+    assert_eq!(lines[3], "all private selected", "set --visibility");
+    let list: Vec<&str> = lines[4].split(' ').collect();
+    assert!(
+        list.contains(&"--per-page") && list.contains(&"--org"),
+        "list --: {list:?}"
+    );
+    for elsewhere in ["--dry-run", "--yes", "--prune"] {
+        assert!(
+            !list.contains(&elsewhere),
+            "list --: {elsewhere} in {list:?}"
+        );
+    }
 }
 
 /// `export > file` gives the manifest itself (`--json` gives the JSON document); `-o` of a

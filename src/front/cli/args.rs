@@ -40,7 +40,7 @@ pub struct Cli {
 pub struct GitHub {
     /// Organization login; repeat it (or give a comma-separated list) for several orgs, run
     /// one after the other [default: the owner in GH_REPO]
-    #[arg(long, value_name = "ORG")]
+    #[arg(long, value_name = "ORG", value_hint = ValueHint::Other)]
     pub org: Vec<String>,
     /// With several orgs: stop at the first that fails (the rest are not run)
     #[arg(long)]
@@ -397,7 +397,7 @@ pub struct Registry {
     #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
     pub url: Option<String>,
     /// The username (username_password, and some token registries)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_hint = ValueHint::Other)]
     pub username: Option<String>,
     /// Whether the registry replaces the public one (true, false)
     #[arg(long, value_name = "BOOL", value_parser = Choices(&["true", "false"]), hide_possible_values = true)]
@@ -406,10 +406,10 @@ pub struct Registry {
     #[arg(long, value_name = "VISIBILITY", value_parser = Choices(Visibility::NAMES), hide_possible_values = true)]
     pub visibility: Option<String>,
     /// Repository ids, comma separated (visibility selected)
-    #[arg(long, value_name = "IDS")]
+    #[arg(long, value_name = "IDS", value_hint = ValueHint::Other)]
     pub selected_repository_ids: Option<String>,
     /// Repository names, comma separated (visibility selected)
-    #[arg(long, value_name = "NAMES")]
+    #[arg(long, value_name = "NAMES", value_hint = ValueHint::Other)]
     pub selected_repositories: Option<String>,
     /// token (default), username_password, or an OIDC type (oidc_azure, oidc_aws, …)
     #[arg(long, value_name = "AUTH", value_parser = Choices(AuthType::NAMES), hide_possible_values = true)]
@@ -429,49 +429,49 @@ pub struct Registry {
 #[command(next_help_heading = "OIDC (auth types oidc_*)")]
 pub struct Oidc {
     /// oidc_azure: the Microsoft Entra tenant id (required)
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_hint = ValueHint::Other)]
     pub tenant_id: Option<String>,
     /// oidc_azure: the app registration's client id (required)
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_hint = ValueHint::Other)]
     pub client_id: Option<String>,
     /// oidc_aws: the AWS region of the CodeArtifact domain (required)
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", value_hint = ValueHint::Other)]
     pub aws_region: Option<String>,
     /// oidc_aws: the AWS account id (required)
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_hint = ValueHint::Other)]
     pub account_id: Option<String>,
     /// oidc_aws: the IAM role Dependabot assumes (required)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_hint = ValueHint::Other)]
     pub role_name: Option<String>,
     /// oidc_aws: the CodeArtifact domain (required)
-    #[arg(long, value_name = "DOMAIN")]
+    #[arg(long, value_name = "DOMAIN", value_hint = ValueHint::Other)]
     pub domain: Option<String>,
     /// oidc_aws: the CodeArtifact domain owner (required)
-    #[arg(long, value_name = "OWNER")]
+    #[arg(long, value_name = "OWNER", value_hint = ValueHint::Other)]
     pub domain_owner: Option<String>,
     /// oidc_jfrog: the OIDC provider name in JFrog (required)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_hint = ValueHint::Other)]
     pub jfrog_oidc_provider_name: Option<String>,
     /// the OIDC audience: required for oidc_cloudsmith, optional for oidc_aws, oidc_jfrog, oidc_gcp
-    #[arg(long, value_name = "AUDIENCE")]
+    #[arg(long, value_name = "AUDIENCE", value_hint = ValueHint::Other)]
     pub audience: Option<String>,
     /// oidc_jfrog: the identity mapping name (optional)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_hint = ValueHint::Other)]
     pub identity_mapping_name: Option<String>,
     /// oidc_cloudsmith: the organization namespace (required)
-    #[arg(long, value_name = "NAMESPACE")]
+    #[arg(long, value_name = "NAMESPACE", value_hint = ValueHint::Other)]
     pub namespace: Option<String>,
     /// oidc_cloudsmith: the service account slug (required)
-    #[arg(long, value_name = "SLUG")]
+    #[arg(long, value_name = "SLUG", value_hint = ValueHint::Other)]
     pub service_slug: Option<String>,
     /// oidc_cloudsmith: the API host (optional; GitHub defaults to api.cloudsmith.io)
-    #[arg(long, value_name = "HOST")]
+    #[arg(long, value_name = "HOST", value_hint = ValueHint::Other)]
     pub api_host: Option<String>,
     /// oidc_gcp: the workload identity provider resource name (required)
-    #[arg(long, value_name = "PROVIDER")]
+    #[arg(long, value_name = "PROVIDER", value_hint = ValueHint::Other)]
     pub workload_identity_provider: Option<String>,
     /// oidc_gcp: the service account email (optional)
-    #[arg(long, value_name = "ACCOUNT")]
+    #[arg(long, value_name = "ACCOUNT", value_hint = ValueHint::Other)]
     pub service_account: Option<String>,
 }
 
