@@ -7,7 +7,8 @@
 #
 # Base images cannot be pulled here, so the build stage is given as a local directory holding
 # the static binary (podman build --build-context build=DIR): `COPY --from=build` reads it, and
-# the final stage is built exactly as written. See ../shared/podman/README.md.
+# the final stage is built exactly as written. README.md, "Build and run the image without
+# Docker", has the same steps for a maintainer's machine.
 #
 # Environment: IMAGE_BINARY, a static x86_64 binary (default: the one .ci/static-smoke.sh built).
 # Needs root. Installs podman and runc from Debian when missing.
@@ -59,6 +60,7 @@ log "podman build (final stage, build stage from $bin)"
 pod build --quiet --build-context "build=$work/context" -t private-registries:ci -f Dockerfile . >/dev/null
 size=$(pod image inspect private-registries:ci --format '{{.Size}}')
 log "image private-registries:ci: $size bytes"
+python3 .ci/figures.py image "$size"
 
 log "starting the mock API on 127.0.0.1"
 python3 .ci/mock-api.py --host 127.0.0.1 --port 0 --port-file "$work/port" --log "$work/requests.log" --accept-patch &

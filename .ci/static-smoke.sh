@@ -110,4 +110,5 @@ PY
 
 size=$(stat -c %s "$bin")
 log "binary size: $size bytes ($((size / 1024)) KiB) [$bin]"
+python3 .ci/figures.py static-binary "$size"
 log "static smoke passed"

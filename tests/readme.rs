@@ -112,3 +112,48 @@ fn the_registries_as_code_workflows_in_the_readme_are_the_examples_word_for_word
         }
     }
 }
+
+/// GitHub names the permission "Organization private registries" (its REST reference, for
+/// fine-grained tokens and Apps alike): every text a user reads says it the same way.
+#[test]
+fn the_permission_is_named_as_github_names_it_everywhere() {
+    let texts = [
+        ("README.md", README),
+        ("action.yml", ACTION),
+        (
+            "src/front/cli/args.rs",
+            include_str!("../src/front/cli/args.rs"),
+        ),
+        (
+            "src/front/cli/auth.rs",
+            include_str!("../src/front/cli/auth.rs"),
+        ),
+        (
+            "src/client/decode.rs",
+            include_str!("../src/client/decode.rs"),
+        ),
+    ];
+    for (file, text) in texts {
+        for wrong in ["\"Private registries\"", "\\\"Private registries\\\""] {
+            assert!(!text.contains(wrong), "{file} says {wrong}");
+        }
+    }
+    assert!(README.contains("\"Organization private registries\""));
+    assert!(ACTION.contains("\"Organization private registries\""));
+}
+
+/// action.yml's descriptions say what README says of the inputs and outputs that changed
+/// meaning: several orgs in `org`, `mixed` among the results.
+#[test]
+fn action_yml_describes_several_orgs() {
+    let described = |section: &str, key: &str| {
+        let at = ACTION.find(&format!("\n{section}:\n")).expect("section");
+        let rest = &ACTION[at..];
+        let entry = rest
+            .find(&format!("\n  {key}:\n"))
+            .unwrap_or_else(|| panic!("{section}.{key}"));
+        rest[entry..].lines().nth(2).unwrap_or_default().to_string()
+    };
+    assert!(described("inputs", "org").contains("several"));
+    assert!(described("outputs", "result").contains("mixed"));
+}

@@ -37,7 +37,7 @@ pub fn status_line(method: &str, path: &str, status: u16) -> String {
 
 const HINT_401: &str =
     "the token was refused; check that it is valid, not expired, and passed as `token`";
-const HINT_403: &str = "the token lacks permission: a classic PAT needs the admin:org scope; a GitHub App or fine-grained token needs the organization permission \"Private registries\" (read and write) and must be allowed by the org";
+const HINT_403: &str = "the token lacks permission: a classic PAT needs the admin:org scope; a GitHub App or fine-grained token needs the organization permission \"Organization private registries\" (read and write) and must be allowed by the org";
 
 /// What a permission 403 lacked: "Resource not accessible by integration" (an App or its
 /// installation token) or "… by personal access token" (a fine-grained token) names the
@@ -219,7 +219,7 @@ mod tests {
         )
         .to_string();
         assert!(
-            e.contains("admin:org") && e.contains("Private registries"),
+            e.contains("admin:org") && e.contains("Organization private registries"),
             "{e}"
         );
         let e = api_error(

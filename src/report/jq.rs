@@ -101,6 +101,10 @@ mod tests {
             ["[\"registries\"]"]
         );
         assert!(run("error(\"boom\")", &doc).unwrap_err().contains("boom"));
+        // The whole standard library: regular expressions, the @ formats, dates.
+        let code = ".registries[] | select(.name | test(\"^a\"; \"i\")) | .name | @base64";
+        assert_eq!(run(code, &doc).unwrap(), ["QQ=="]);
+        assert_eq!(run("0 | todate", &doc).unwrap(), ["1970-01-01T00:00:00Z"]);
     }
 
     #[test]

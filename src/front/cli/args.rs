@@ -14,7 +14,7 @@ Exit status: 0 done, 1 failed (the error says what was and was not applied),
 Ctrl-C/SIGTERM (no new write is started; the report says what was applied).
 
 Token: GH_TOKEN or GITHUB_TOKEN (GH_ENTERPRISE_TOKEN for a GHES host), else `gh auth token`.
-It needs admin:org (classic) or the organization permission \"Private registries\".
+It needs admin:org (classic) or the organization permission \"Organization private registries\".
 Inside a GitHub Actions step the same binary is the Action: it reads INPUT_* variables.";
 
 /// Manage a GitHub organization's private registry configurations (the credentials

@@ -107,7 +107,7 @@ pub fn advice(api: &ApiError, source: &TokenSource, host: &str) -> Option<String
             "the token of your gh login lacks the admin:org scope that private registries need (a default `gh auth login` does not ask for it); run:\n  gh auth refresh -h {host} -s admin:org"
         )),
         (TokenSource::Env(name), Some(false)) => Some(format!(
-            "the token in {name} lacks the admin:org scope; use a classic PAT with admin:org, or a fine-grained token with the organization permission \"Private registries\""
+            "the token in {name} lacks the admin:org scope; use a classic PAT with admin:org, or a fine-grained token with the organization permission \"Organization private registries\""
         )),
     }
 }

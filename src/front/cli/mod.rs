@@ -202,7 +202,8 @@ fn completions(shell: Shell) -> u8 {
 fn man(dir: Option<&std::path::Path>) -> u8 {
     let written = match dir {
         None => clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()),
-        Some(dir) => clap_mangen::generate_to(Cli::command(), dir),
+        Some(dir) => std::fs::create_dir_all(dir)
+            .and_then(|()| clap_mangen::generate_to(Cli::command(), dir)),
     };
     match written {
         Ok(()) => 0,

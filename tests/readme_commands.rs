@@ -1,0 +1,228 @@
+//! README's command-line blocks, pasted as they are into a real bash: "At a terminal" (the
+//! `gh` login, `list`, a `set` reading the secret from a pipe), installing completions and the
+//! man pages, and every `private-registries …` line of "The command line". Run against the
+//! GitHub stand-in; `cargo install` is the binary just built, put first on `PATH`, and `gh` a
+//! stand-in that answers `gh auth token` and records what it was asked.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use support::faults::FaultServer;
+use support::{TOKEN, config};
+
+const README: &str = include_str!("../README.md");
+
+/// The ```sh blocks between `from` and the next `## ` heading after it.
+fn sh_blocks(from: &str) -> Vec<String> {
+    let start = README
+        .find(from)
+        .unwrap_or_else(|| panic!("README has no {from:?}"));
+    let rest = &README[start..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |e| e + 3);
+    let mut blocks = Vec::new();
+    let mut section = &rest[..end];
+    while let Some(open) = section.find("```sh\n") {
+        let body = &section[open + 6..];
+        let close = body.find("```").expect("a closed block");
+        blocks.push(body[..close].to_string());
+        section = &body[close + 3..];
+    }
+    blocks
+}
+
+/// A home, a `bin` holding the binary and a `gh` stand-in, and its log.
+struct Walk {
+    dir: PathBuf,
+    server: FaultServer,
+}
+
+impl Walk {
+    fn new(name: &str) -> Walk {
+        let dir = std::env::temp_dir().join(format!("pr-readme-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let bin = dir.join("bin");
+        std::fs::create_dir_all(&bin).expect("bin");
+        std::fs::create_dir_all(dir.join("home")).expect("home");
+        std::os::unix::fs::symlink(
+            env!("CARGO_BIN_EXE_private-registries"),
+            bin.join("private-registries"),
+        )
+        .expect("link the binary");
+        let gh = format!(
+            "#!/bin/sh\necho \"gh $*\" >> {log}\nif [ \"$1 $2\" = \"auth token\" ]; then echo {TOKEN}; fi\n",
+            log = dir.join("gh.log").display()
+        );
+        let path = bin.join("gh");
+        std::fs::write(&path, gh).expect("write gh");
+        std::os::unix::fs::PermissionsExt::set_mode(
+            &mut std::fs::metadata(&path).expect("gh").permissions(),
+            0o755,
+        );
+        let mut perms = std::fs::metadata(&path).expect("gh").permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+        std::fs::set_permissions(&path, perms).expect("chmod gh");
+        Walk {
+            dir,
+            server: FaultServer::start(),
+        }
+    }
+
+    fn home(&self) -> PathBuf {
+        self.dir.join("home")
+    }
+
+    /// `block` in bash (`set -e`: the first failing line fails it), as a user's shell would
+    /// run it from the README, in a project checkout (`cargo install --path .` works there).
+    fn run(&self, block: &str) -> (bool, String, String) {
+        let script = format!(
+            "set -euo pipefail\ncargo() {{ echo \"cargo $*\" >> {log}; }}\n{block}",
+            log = self.dir.join("gh.log").display()
+        );
+        let path = format!(
+            "{}:{}",
+            self.dir.join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let out = Command::new("bash")
+            .args(["--norc", "--noprofile", "-c", &script])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env_clear()
+            .env("PATH", path)
+            .env("HOME", self.home())
+            .env("GITHUB_API_URL", self.server.url())
+            .env("NPM_TOKEN", "npm-readme-t0ken")
+            .output()
+            .expect("run bash");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn gh_log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("gh.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Walk {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn exists(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() > 0)
+}
+
+#[test]
+fn at_a_terminal_works_as_written() {
+    let walk = Walk::new("terminal");
+    walk.server.seed(config(
+        "NPM_SECRET",
+        "npm_registry",
+        "https://npm.example.com/",
+    ));
+    let blocks = sh_blocks("**At a terminal**");
+    assert_eq!(blocks.len(), 1, "{blocks:?}");
+    let (ok, stdout, stderr) = walk.run(&blocks[0]);
+    assert!(ok, "{stdout}\n{stderr}");
+    assert!(stdout.contains("NPM_SECRET"), "the listing: {stdout}");
+    let log = walk.gh_log();
+    assert!(log.contains("cargo install --locked --path ."), "{log}");
+    assert!(
+        log.contains("gh auth refresh -h github.com -s admin:org"),
+        "{log}"
+    );
+    assert!(
+        log.contains("gh auth token"),
+        "the token came from gh: {log}"
+    );
+    let post = walk
+        .server
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST")
+        .expect("the set created the configuration");
+    let body: serde_json::Value = serde_json::from_str(&post.body).expect("JSON");
+    assert_eq!(body["url"], "https://npm.pkg.github.com/");
+    assert_eq!(body["visibility"], "private");
+    assert_eq!(
+        walk.server
+            .keys
+            .unseal(body["encrypted_value"].as_str().expect("sealed")),
+        "npm-readme-t0ken"
+    );
+    assert!(!stdout.contains("npm-readme-t0ken") && !stderr.contains("npm-readme-t0ken"));
+}
+
+#[test]
+fn installing_completions_and_man_pages_works_as_written() {
+    let walk = Walk::new("install");
+    let blocks = sh_blocks("### Shell completion and man pages");
+    assert_eq!(blocks.len(), 1, "{blocks:?}");
+    let (ok, stdout, stderr) = walk.run(&blocks[0]);
+    assert!(ok, "{stdout}\n{stderr}");
+    let home = walk.home();
+    for file in [
+        ".local/share/bash-completion/completions/private-registries",
+        ".zfunc/_private-registries",
+        ".config/fish/completions/private-registries.fish",
+    ] {
+        assert!(exists(&home.join(file)), "{file} was not written");
+    }
+    let zshrc = std::fs::read_to_string(home.join(".zshrc")).unwrap_or_default();
+    assert!(zshrc.contains("compinit"), "{zshrc}");
+    // The man line of that section, pasted.
+    let man = README
+        .lines()
+        .find_map(|l| l.strip_prefix("Man pages: `")?.split('`').next())
+        .expect("the man line");
+    let (ok, stdout, stderr) = walk.run(man);
+    assert!(ok, "{man}: {stdout}\n{stderr}");
+    for page in [
+        "private-registries.1",
+        "private-registries-sync.1",
+        "private-registries-list.1",
+    ] {
+        assert!(
+            exists(&home.join(".local/share/man/man1").join(page)),
+            "{page}"
+        );
+    }
+}
+
+/// Every inline `private-registries …` example of "The command line" that reads from GitHub
+/// runs as written against the stand-in.
+#[test]
+fn the_command_lines_inline_examples_run() {
+    let walk = Walk::new("inline");
+    walk.server.seed(config(
+        "NPM_SECRET",
+        "npm_registry",
+        "https://npm.example.com/",
+    ));
+    let start = README.find("## The command line").expect("section");
+    let section = &README[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    let examples: Vec<&str> = section
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| {
+            s.starts_with("private-registries list --org")
+                || s.starts_with("private-registries man --dir")
+        })
+        .collect();
+    assert!(examples.len() >= 2, "{examples:?}");
+    for example in examples {
+        let example = example.replace("/usr/local/share/man/man1", "$HOME/man1");
+        let (ok, stdout, stderr) = walk.run(&example);
+        assert!(ok, "{example}: {stdout}\n{stderr}");
+        if example.contains("--jq") {
+            assert_eq!(stdout, "NPM_SECRET\n", "{example}");
+        }
+    }
+}
