@@ -36,6 +36,9 @@ fn sh_blocks(from: &str) -> Vec<String> {
 struct Walk {
     dir: PathBuf,
     server: FaultServer,
+    /// Where the commands run: the project for "At a terminal" (`cargo install --path .`),
+    /// else a directory of their own (they write files).
+    cwd: PathBuf,
 }
 
 impl Walk {
@@ -64,6 +67,7 @@ impl Walk {
         std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
         std::fs::set_permissions(&path, perms).expect("chmod gh");
         Walk {
+            cwd: dir.join("home"),
             dir,
             server: FaultServer::start(),
         }
@@ -87,12 +91,13 @@ impl Walk {
         );
         let out = Command::new("bash")
             .args(["--norc", "--noprofile", "-c", &script])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .current_dir(&self.cwd)
             .env_clear()
             .env("PATH", path)
             .env("HOME", self.home())
             .env("GITHUB_API_URL", self.server.url())
             .env("NPM_TOKEN", "npm-readme-t0ken")
+            .env("GH_REPO", "acme/app")
             .output()
             .expect("run bash");
         (
@@ -127,6 +132,8 @@ fn at_a_terminal_works_as_written() {
     ));
     let blocks = sh_blocks("**At a terminal**");
     assert_eq!(blocks.len(), 1, "{blocks:?}");
+    let mut walk = walk;
+    walk.cwd = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let (ok, stdout, stderr) = walk.run(&blocks[0]);
     assert!(ok, "{stdout}\n{stderr}");
     assert!(stdout.contains("NPM_SECRET"), "the listing: {stdout}");
@@ -194,35 +201,69 @@ fn installing_completions_and_man_pages_works_as_written() {
     }
 }
 
-/// Every inline `private-registries …` example of "The command line" that reads from GitHub
-/// runs as written against the stand-in.
+/// Every inline `private-registries …` command in README that reads from GitHub runs as
+/// written against the stand-in (`ORG` as acme; the org of the others is GH_REPO's owner), in
+/// the order a user would: discover, its sync's dry run, export, list, the man pages.
 #[test]
-fn the_command_lines_inline_examples_run() {
+fn the_readmes_inline_commands_run() {
     let walk = Walk::new("inline");
     walk.server.seed(config(
         "NPM_SECRET",
         "npm_registry",
         "https://npm.example.com/",
     ));
-    let start = README.find("## The command line").expect("section");
-    let section = &README[start..];
-    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
-    let examples: Vec<&str> = section
+    // A repository configuring a registry of its own, for discover to find.
+    walk.server.repository(support::graphql::RepoFixture {
+        name: "app".into(),
+        private: true,
+        archived: false,
+        fork: false,
+        dependabot: Some("version: 2\nregistries:\n  maven:\n    type: maven-repository\n    url: https://maven.example.com/\n    username: bot\n    password: ${{ secrets.MAVEN_PASSWORD }}\n".into()),
+        binary: false,
+        truncated: false,
+    });
+    let commands: Vec<String> = README
         .split('`')
         .skip(1)
         .step_by(2)
+        .filter(|s| s.starts_with("private-registries "))
         .filter(|s| {
-            s.starts_with("private-registries list --org")
-                || s.starts_with("private-registries man --dir")
+            [
+                "discover --org",
+                "sync --org",
+                "export >",
+                "list --org",
+                "man --dir",
+            ]
+            .iter()
+            .any(|c| s.starts_with(&format!("private-registries {c}")))
         })
+        .map(|s| s.replace("--org ORG", "--org acme"))
         .collect();
-    assert!(examples.len() >= 2, "{examples:?}");
-    for example in examples {
-        let example = example.replace("/usr/local/share/man/man1", "$HOME/man1");
-        let (ok, stdout, stderr) = walk.run(&example);
-        assert!(ok, "{example}: {stdout}\n{stderr}");
-        if example.contains("--jq") {
-            assert_eq!(stdout, "NPM_SECRET\n", "{example}");
+    assert!(commands.len() >= 6, "{commands:?}");
+    let order = |c: &String| {
+        ["discover", "sync", "export", "list", "man"]
+            .iter()
+            .position(|w| c.starts_with(&format!("private-registries {w}")))
+    };
+    let mut commands = commands;
+    commands.sort_by_key(order);
+    for command in &commands {
+        let command = command.replace("/usr/local/share/man/man1", "$HOME/man1");
+        let (ok, stdout, stderr) = walk.run(&command);
+        assert!(ok, "{command}: {stdout}\n{stderr}");
+        if command.contains("--jq") {
+            assert_eq!(stdout, "NPM_SECRET\n", "{command}");
         }
     }
+    let exported = std::fs::read_to_string(walk.home().join("registries.yml")).expect("export");
+    assert!(exported.contains("https://npm.example.com/"), "{exported}");
+    // Nothing was written: GraphQL's POST is discover's read.
+    let writes: Vec<String> = walk
+        .server
+        .writes()
+        .into_iter()
+        .filter(|w| w != "POST /graphql")
+        .collect();
+    assert!(writes.is_empty(), "{writes:?}");
 }

@@ -607,6 +607,15 @@ fn manifest_problems_are_all_said_in_file_order_in_dependabots_words() {
             !all.contains("npm_registri"),
             "{front:?}: API spelling in a dependabot.yml's error"
         );
+        // The refused type is one problem, not two: no "`registry_type`: required" after it.
+        assert!(
+            !all.contains("registries.zeta: `registry_type`"),
+            "{front:?}: the refused type said twice\n{all}"
+        );
+        assert!(
+            all.contains("3 invalid inputs"),
+            "{front:?}: twice, zeta's type, alpha's urll\n{all}"
+        );
         assert!(server.requests().is_empty());
     }
 }

@@ -360,10 +360,36 @@ fn from_dependabot(map: &serde_norway::Mapping, src: &Source) -> Result<Vec<Entr
         Ok(entries) if errors.is_empty() => Ok(entries),
         Ok(_) => Err(in_file_order(errors, &labels, &src.origin)),
         Err(more) => {
+            let more = not_said_again(&errors, more);
             errors.extend(more);
             Err(in_file_order(errors, &labels, &src.origin))
         }
     }
+}
+
+/// The manifest's own problems, less those that only follow from one the dependabot
+/// translation said: a `type` it refused, or a misspelt key it named (`urll`: did you mean
+/// `url`?), leaves that key missing, which is the same problem again, not a second one.
+fn not_said_again(said: &[String], more: Vec<String>) -> Vec<String> {
+    let accounted = |here: &str, key: &str| {
+        said.iter()
+            .filter_map(|s| s.strip_prefix(here))
+            .any(|rest| {
+                (key == "registry_type" && rest.starts_with(": `type`:"))
+                    || rest.contains(&format!("did you mean `{key}`?"))
+            })
+    };
+    more.into_iter()
+        .filter(|problem| {
+            let Some((here, rest)) = problem.split_once(": `") else {
+                return true;
+            };
+            let Some((keys, _)) = rest.split_once("`: required") else {
+                return true;
+            };
+            !keys.split("` and `").all(|key| accounted(here, key))
+        })
+        .collect()
 }
 
 /// A dependabot.yml whose labels repeat does not load (YAML refuses a key given twice): each
