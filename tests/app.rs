@@ -2,7 +2,7 @@
 //! JWT with the App's public key and holds each installation token to its org and its
 //! permission level: one narrow token per org, masked, revoked at the end whatever happened.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! binary stops with an error that says what it saw, after a bounded number of requests, and
 //! writes nothing.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::faults::{FaultServer, Reply};

@@ -4,7 +4,7 @@
 //! and was not applied, and exits 128 + the signal; a long run spaces its writes within
 //! GitHub's content limits, and a plan past the hourly limit is refused before any write.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 
@@ -172,9 +172,11 @@ fn a_short_run_is_not_slowed_and_a_longer_one_spaces_its_writes() {
     assert_eq!(at.len(), 23);
     // The first twenty go at once: none waits for the pacing's second.
     assert!(unpaced(&at[..20]), "{at:?}");
-    // Every later one at least a second after the one before.
+    // Every later one a second after the one before: sent a second apart, they are seen here
+    // a little less apart when the one before was slow to arrive (a busy machine delays a
+    // receipt by milliseconds), never the half second an unpaced write is.
     for pair in at[19..].windows(2) {
-        assert!(pair[1] - pair[0] >= Duration::from_millis(990), "{at:?}");
+        assert!(pair[1] - pair[0] >= Duration::from_millis(950), "{at:?}");
     }
     out.assert_mentions(&["20 of 23 writes done; about 3.0 s left"]);
 }

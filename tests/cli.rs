@@ -3,7 +3,7 @@
 //! the org from `GH_REPO`; and one JSON document on a pipe. Driven as the real binary against
 //! the GitHub stand-in.
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 

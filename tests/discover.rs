@@ -2,7 +2,7 @@
 //! every query against GitHub's published schema: the census of an org of 250 repositories, the
 //! proposal, and a dry-run sync of that proposal that plans exactly the missing registries.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::faults::FaultServer;

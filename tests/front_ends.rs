@@ -4,7 +4,7 @@
 //! requests (counted, in order) and exit status. Every body sent is validated against
 //! GitHub's OpenAPI description, and every secret unseals to what was given.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::faults::FaultServer;

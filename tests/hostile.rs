@@ -3,7 +3,7 @@
 //! workflow command or summary markup, and no run — failing ones included — shows the token
 //! or the secret anywhere but the `::add-mask::` lines.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -11,7 +11,7 @@
 //! Headers (`Accept`, `X-GitHub-Api-Version`, `Authorization: Bearer`, `User-Agent`) are
 //! matched by every `gh` mock: a request without them matches only the catch-all.
 
-mod support;
+use crate::support;
 
 use mockito::{Mock, Server, ServerGuard};
 use serde_json::{Value, json};

@@ -4,7 +4,7 @@
 //! GitHub stand-in; `cargo install` is the binary just built, put first on `PATH`, and `gh` a
 //! stand-in that answers `gh auth token` and records what it was asked.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

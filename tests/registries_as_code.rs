@@ -4,7 +4,7 @@
 //! round trip, and bad input refused before any request. Every write's body is checked against
 //! GitHub's OpenAPI description.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::faults::FaultServer;

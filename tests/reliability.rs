@@ -2,7 +2,7 @@
 //! resets, hangs, lost create answers, malformed bodies) and an HTTPS server signed by a
 //! throw-away CA (`ca_certificate`). Every wait here is 1–2 s; every test ends in seconds.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant, UNIX_EPOCH};
 

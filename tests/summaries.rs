@@ -3,7 +3,7 @@
 //! body cells, and the text a failure leaves. String matching on the Markdown would pass two
 //! tables run together that GitHub shows as one.
 
-mod support;
+use crate::support;
 
 use support::faults::{FaultServer, Reply};
 use support::{Action, config};

@@ -2,7 +2,7 @@
 //! the output-file parser, the runner (on `/bin/sh`) and the GitHub mocks (with a real HTTP
 //! client).
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::gh;

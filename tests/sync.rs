@@ -2,7 +2,7 @@
 //! `tests/fixtures/sync/`. Every mock states how often it must be hit (`expect`), and a
 //! catch-all answers (and fails) any request no mock expects, so the request counts are exact.
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 
