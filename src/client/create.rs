@@ -9,8 +9,9 @@ use std::time::Duration;
 use anyhow::{Result, anyhow};
 
 use super::decode::decode;
+use super::endpoints::fits;
 use super::judge::{Call, Step, Tries, judge};
-use super::{Client, fits, registries_path, retry, to_json};
+use super::{Client, registries_path, retry, to_json};
 use crate::model::{Body, Configuration, Org, text};
 
 impl Client {
