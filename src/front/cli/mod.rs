@@ -1,36 +1,42 @@
-//! The command-line front end: arguments (clap) → the same validated
-//! [`Request`](crate::core::Request) the Action builds, under the same rules; then the table
-//! or JSON report. `completions` and `man` are generated from the same definitions.
+//! The command-line front end: arguments (clap, [`args`]) → the same validated
+//! [`Request`](crate::core::Request) the Action builds, under the same rules. Where the report
+//! goes is [`output`], the secret and files are read by [`read`], deletes are confirmed by
+//! [`confirm`], and `completions` and `man` are generated ([`generate`]) from the same
+//! definitions.
 
 mod args;
 mod auth;
+mod confirm;
+mod generate;
+mod output;
 mod prompt;
+mod read;
 mod suggest;
 
-use std::io::{IsTerminal, Write};
+pub use args::Cli;
+use args::{Cmd, Common, GitHub, Manifest, Output, Registry, Shell};
+use auth::TokenSource;
+use confirm::*;
+use generate::*;
+pub use output::early_sink;
+use output::*;
+use read::*;
+
 use std::rc::Rc;
 use std::time::Duration;
 
 use clap::{CommandFactory, Parser};
 
-pub use args::Cli;
-use args::{Cmd, Common, GitHub, Manifest, Output, Registry, Shell};
-use auth::TokenSource;
-
-use super::audience::Audience;
-use super::env::Env;
-use super::files;
-use super::manifest;
-use super::secrets::{Need, Secrets};
-use super::shared::{self, Given};
 use crate::client::Connection;
 use crate::core::{Confirm, Request};
+use crate::front::env::Env;
+use crate::front::manifest;
+use crate::front::shared::{self, Given};
 use crate::model::auth::Auth;
 use crate::model::spec::RawSpec;
 use crate::model::types::ApiUrl;
 use crate::model::{Error, Operation};
-use crate::report::fields::records_of;
-use crate::report::{JsonView, Layout, Sink};
+use crate::report::{JsonView, Sink};
 
 /// How a message names a key: the flag that sets it.
 fn flag(key: &str) -> String {
@@ -108,172 +114,6 @@ pub fn prepare(args: Vec<std::ffi::OsString>, env: &Env) -> Prepared {
             e.api().and_then(|api| auth::advice(api, &source, &host))
         }),
     }))
-}
-
-/// Where the report goes before the arguments are read (as without `--json`).
-pub fn early_sink(env: &Env) -> Sink {
-    sink_for(None, env)
-}
-
-/// A table at a terminal, fitted to its width; tab-separated rows off one (as `gh` prints);
-/// JSON with `--json` or `--jq`; an exported file as it is unless `--json`; colour only at a
-/// terminal and never with `NO_COLOR`.
-fn sink_for(json: Option<JsonView>, env: &Env) -> Sink {
-    let terminal = std::io::stdout().is_terminal();
-    let layout = match terminal {
-        true => Layout::Aligned {
-            width: terminal_size::terminal_size()
-                .map(|(w, _)| usize::from(w.0))
-                .filter(|w| *w > 0)
-                .or_else(|| env.get("COLUMNS").and_then(|c| c.trim().parse().ok())),
-        },
-        false => Layout::Tabs,
-    };
-    Sink::Terminal {
-        json,
-        layout,
-        colour: terminal && std::io::stderr().is_terminal() && env.get("NO_COLOR").is_none(),
-    }
-}
-
-/// `--json [FIELDS]` and `--jq`, checked: the fields the command's records have, an
-/// expression jq can run. `None` for a table.
-fn json_view(
-    out: &Output,
-    operation: Operation,
-    orgs: Option<&[String]>,
-    errors: &mut Vec<String>,
-) -> Option<JsonView> {
-    if out.json.is_none() && out.jq.is_none() {
-        return None;
-    }
-    let records = records_of(operation);
-    let fields = match out.json.as_deref().map(|f| records.parse(f)) {
-        Some(Ok(fields)) => fields.map(|f| (records, f)),
-        Some(Err(e)) => {
-            errors.push(format!("`--json`: {e}"));
-            None
-        }
-        None => None,
-    };
-    if let Some(code) = &out.jq
-        && let Err(e) = crate::report::check_jq(code)
-    {
-        errors.push(format!("`--jq`: {e}"));
-    }
-    Some(JsonView {
-        fields,
-        org: orgs.filter(|o| o.len() == 1).map(|o| o[0].clone()),
-        jq: out.jq.clone(),
-    })
-}
-
-/// clap_complete's bash script for a hyphenated binary name spells its states two ways: the
-/// loop reaches `private__registries__subcmd__sync`, the case arms read
-/// `private__subcmd__registries__subcmd__sync`, so nothing completes after a subcommand
-/// (clap-rs/clap#6421, open). The arms are spelt as the loop spells them.
-fn bash_fixed(script: &str) -> String {
-    script.replace("private__subcmd__registries", "private__registries")
-}
-
-fn completions(shell: Shell) -> u8 {
-    let mut cmd = Cli::command();
-    let mut out = std::io::stdout();
-    let name = "private-registries";
-    match shell {
-        Shell::Bash => {
-            let mut script = Vec::new();
-            clap_complete::generate(clap_complete::Shell::Bash, &mut cmd, name, &mut script);
-            let _ = out.write_all(bash_fixed(&String::from_utf8_lossy(&script)).as_bytes());
-        }
-        Shell::Zsh => clap_complete::generate(clap_complete::Shell::Zsh, &mut cmd, name, &mut out),
-        Shell::Fish => {
-            clap_complete::generate(clap_complete::Shell::Fish, &mut cmd, name, &mut out)
-        }
-        Shell::Powershell => {
-            clap_complete::generate(clap_complete::Shell::PowerShell, &mut cmd, name, &mut out)
-        }
-    }
-    0
-}
-
-/// The top-level page on stdout, or every command's page written into `dir` (the pages the
-/// top-level one points at: `private-registries-sync(1)`, …).
-fn man(dir: Option<&std::path::Path>) -> u8 {
-    let written = match dir {
-        None => clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()),
-        Some(dir) => std::fs::create_dir_all(dir)
-            .and_then(|()| clap_mangen::generate_to(Cli::command(), dir)),
-    };
-    match written {
-        Ok(()) => 0,
-        Err(e) => {
-            let at = dir
-                .map(|d| format!(" into {}", d.display()))
-                .unwrap_or_default();
-            eprintln!("error: writing the man pages{at} failed ({})", e.kind());
-            1
-        }
-    }
-}
-
-/// `delete` asks first at a terminal; elsewhere it needs `--yes`. Checked before any request.
-fn confirm_delete(cli: &Cli, common: &Common) -> Result<(), Error> {
-    let Cmd::Delete { name, .. } = &cli.command else {
-        return Ok(());
-    };
-    if common.yes || common.dry_run {
-        return Ok(());
-    }
-    let orgs = common.github.org.join(", ");
-    let of = if orgs.is_empty() {
-        String::new()
-    } else {
-        format!(" of org {orgs}")
-    };
-    match prompt::confirm(&format!(
-        "delete the private registry configuration {name}{of}?"
-    )) {
-        Some(true) => Ok(()),
-        Some(false) => Err(Error::Failed(anyhow::anyhow!(
-            "declined at the prompt; nothing was deleted"
-        ))),
-        None => Err(Error::invalid(
-            "`delete`: no terminal to confirm at; pass --yes to delete without asking",
-        )),
-    }
-}
-
-/// A sync's prune deletes, confirmed after planning and before anything is written.
-/// The plan first, then the question, naming the org and how many would go; a decline is said
-/// as such (the run exits 1, nothing written).
-fn confirm_prune(yes: bool, q: &crate::core::PruneQuestion) -> Result<(), String> {
-    if yes {
-        return Ok(());
-    }
-    let n = q.deletes.len();
-    let mut shown = vec![format!("the sync of org {} would:", q.org)];
-    shown.extend(q.plan.iter().map(|line| format!("  {line}")));
-    shown.extend(
-        q.deletes
-            .iter()
-            .map(|name| format!("  delete {name} (prune)")),
-    );
-    let question = format!(
-        "{}\ndelete {n} {} of org {}?",
-        shown.join("\n"),
-        plural(n, "configuration", "configurations"),
-        q.org
-    );
-    match prompt::confirm(&question) {
-        Some(true) => Ok(()),
-        Some(false) => Err("declined at the prompt".into()),
-        None => Err("prune would delete configurations and there is no terminal to confirm at; pass --yes, or --dry-run to see the plan".into()),
-    }
-}
-
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
 }
 
 /// The operation and what it was given.
@@ -485,70 +325,4 @@ fn command(
         zeroize::Zeroize::zeroize(value);
     }
     command
-}
-
-/// The secret from `--secret-stdin` (or its hidden prompt) or `--secret-env`; never a flag
-/// value. Errors name the flag or the variable, never a value.
-fn secret(r: &Registry, env: &Env) -> Result<Option<String>, String> {
-    if r.secret_stdin {
-        return prompt::read_secret()
-            .map_err(|e| format!("`--secret-stdin`: {e}"))
-            .and_then(|s| match s.is_empty() {
-                true => Err("`--secret-stdin`: standard input held no secret".to_string()),
-                false => Ok(Some(s)),
-            });
-    }
-    let Some(var) = &r.secret_env else {
-        return Ok(None);
-    };
-    shared::env_var_name(var).map_err(|e| format!("`--secret-env`: {e}"))?;
-    env.get(var)
-        .map(|v| Some(v.to_string()))
-        .ok_or_else(|| format!("`--secret-env`: the environment variable {var} is unset or empty"))
-}
-
-/// A file's text, or standard input for `-`; the error names the flag.
-fn read_text(path: &std::path::Path, flag: &str) -> Result<String, String> {
-    if path.as_os_str() == "-" {
-        return files::read_bounded(std::io::stdin(), files::MAX_FILE)
-            .map_err(|e| format!("`{flag}`: standard input: {e}"));
-    }
-    files::read_regular(path, files::MAX_FILE).map_err(|e| format!("`{flag}`: {e}"))
-}
-
-/// The manifest, with its secrets (a `--secrets-file`, else the environment) and overlay.
-fn read_manifest(
-    m: &Manifest,
-    env: &Env,
-    need: Need,
-    unresolved: &mut Vec<String>,
-) -> Result<Vec<crate::model::Entry>, Vec<String>> {
-    let text = read_text(&m.registries, "--registries").map_err(|e| vec![e])?;
-    let secrets = match &m.secrets_file {
-        Some(path) => {
-            let raw = read_text(path, "--secrets-file").map_err(|e| vec![e])?;
-            Secrets::from_file_text(&raw, "`--secrets-file`").map_err(|e| vec![e])?
-        }
-        None => Secrets::from_env(),
-    }
-    .needing(need)
-    .speaking_to(Audience::Cli);
-    let overlay = match &m.overlay {
-        Some(path) => Some(read_text(path, "--overlay").map_err(|e| vec![e])?),
-        None => None,
-    };
-    let origin = if m.registries.as_os_str() == "-" {
-        "standard input".to_string()
-    } else {
-        m.registries.display().to_string()
-    };
-    let parsed = manifest::parse_source(&manifest::Source {
-        text: &text,
-        origin,
-        env,
-        secrets: &secrets,
-        overlay: overlay.as_deref(),
-    });
-    *unresolved = secrets.unresolved();
-    parsed
 }
