@@ -121,13 +121,18 @@ fn the_permission_is_named_as_github_names_it_everywhere() {
         ("README.md", README),
         ("action.yml", ACTION),
         (
-            "src/front/cli/args.rs",
-            include_str!("../src/front/cli/args.rs"),
+            "src/front/cli/args/mod.rs",
+            include_str!("../src/front/cli/args/mod.rs"),
         ),
         (
             "src/front/cli/auth.rs",
             include_str!("../src/front/cli/auth.rs"),
         ),
+        (
+            "src/front/action/mod.rs",
+            include_str!("../src/front/action/mod.rs"),
+        ),
+        ("src/client/app.rs", include_str!("../src/client/app.rs")),
         (
             "src/client/decode.rs",
             include_str!("../src/client/decode.rs"),
