@@ -145,39 +145,12 @@ fn request(
     let mut errors = Vec::new();
     let host = auth::hostname(g.hostname.as_deref(), env);
     let (sign_in, source) = sign_in(g, &host, env, &mut errors);
-    let org = match auth::org(&g.org, env) {
-        Some(o) => {
-            let given: Vec<&str> = o.iter().map(String::as_str).collect();
-            shared::orgs(&given, "`--org`", &mut errors)
-        }
-        None => {
-            errors.push("`--org`: required (or set GH_REPO=OWNER/REPO)".to_string());
-            None
-        }
-    };
+    let org = orgs(g, env, &mut errors);
     let api_url = auth::api_url(g.api_url.as_deref(), &host, env)
         .parse::<ApiUrl>()
         .map_err(|e| errors.push(format!("`--api-url`: {e}")))
         .ok();
-    let timeout = shared::number(
-        g.request_timeout.as_deref(),
-        1..=3600,
-        30,
-        "`--request-timeout`",
-        &mut errors,
-    );
-    let max_wait = shared::number(
-        g.max_wait.as_deref(),
-        0..=21_600,
-        300,
-        "`--max-wait`",
-        &mut errors,
-    );
-    let ca_certificate = g.ca_certificate.as_ref().and_then(|path| {
-        shared::ca_certificate(&path.to_string_lossy(), None)
-            .map_err(|e| errors.push(format!("`--ca-certificate`: {e}")))
-            .ok()
-    });
+    let (request_timeout, max_wait, ca_certificate) = limits(g, &mut errors);
     let names: Option<Vec<String>> = org
         .as_ref()
         .map(|o| o.iter().map(ToString::to_string).collect());
@@ -195,8 +168,8 @@ fn request(
                 connection: Connection {
                     api_url,
                     auth,
-                    request_timeout: Duration::from_secs(timeout),
-                    max_wait: Duration::from_secs(max_wait),
+                    request_timeout,
+                    max_wait,
                     ca_certificate,
                 },
                 orgs: org,
@@ -211,6 +184,48 @@ fn request(
         )),
         _ => Err(Error::Invalid(errors)),
     }
+}
+
+/// The orgs of `--org` (repeated or comma separated), else the owner in `GH_REPO`.
+fn orgs(g: &GitHub, env: &Env, errors: &mut Vec<String>) -> Option<Vec<crate::model::Org>> {
+    match auth::org(&g.org, env) {
+        Some(o) => {
+            let given: Vec<&str> = o.iter().map(String::as_str).collect();
+            shared::orgs(&given, "`--org`", errors)
+        }
+        None => {
+            errors.push("`--org`: required (or set GH_REPO=OWNER/REPO)".to_string());
+            None
+        }
+    }
+}
+
+/// `--request-timeout`, `--max-wait` and `--ca-certificate`, checked.
+fn limits(g: &GitHub, errors: &mut Vec<String>) -> (Duration, Duration, Option<String>) {
+    let timeout = shared::number(
+        g.request_timeout.as_deref(),
+        1..=3600,
+        30,
+        "`--request-timeout`",
+        errors,
+    );
+    let max_wait = shared::number(
+        g.max_wait.as_deref(),
+        0..=21_600,
+        300,
+        "`--max-wait`",
+        errors,
+    );
+    let ca_certificate = g.ca_certificate.as_ref().and_then(|path| {
+        shared::ca_certificate(&path.to_string_lossy(), None)
+            .map_err(|e| errors.push(format!("`--ca-certificate`: {e}")))
+            .ok()
+    });
+    (
+        Duration::from_secs(timeout),
+        Duration::from_secs(max_wait),
+        ca_certificate,
+    )
 }
 
 /// How the command line signs in: as a GitHub App with `--app-id` and `--app-private-key`,
@@ -256,32 +271,8 @@ fn command(
     errors: &mut Vec<String>,
 ) -> Option<crate::core::Command> {
     let (operation, name, registry) = given_of(&cli.command);
-    let mut spec = RawSpec::new();
-    if let Some(r) = registry {
-        for (k, v) in r.pairs() {
-            spec.insert(k.to_string(), v.to_string());
-        }
-        match secret(r, env) {
-            Ok(Some(s)) => {
-                spec.insert("secret".into(), s);
-            }
-            Ok(None) => {}
-            Err(e) => errors.push(e),
-        }
-    }
-    let (mut per_page, mut page, mut paging) = (100, None, None);
-    if let Cmd::List {
-        page: p,
-        per_page: pp,
-        ..
-    } = &cli.command
-    {
-        per_page = shared::number(pp.as_deref(), 1..=100, 100, "`--per-page`", errors) as u32;
-        page = p
-            .as_deref()
-            .map(|p| shared::number(Some(p), 1..=100_000, 1, "`--page`", errors) as u32);
-        paging = p.as_ref().map(|_| "page");
-    }
+    let mut spec = registry_spec(registry, env, errors);
+    let (per_page, page, paging) = paging(&cli.command, errors);
     let need = shared::need(operation, common.dry_run);
     let (registries, prune) = match &cli.command {
         Cmd::Sync {
@@ -307,17 +298,7 @@ fn command(
         prune,
         format,
         path,
-        include: match &cli.command {
-            Cmd::Discover {
-                include_archived,
-                include_forks,
-                ..
-            } => shared::Include {
-                archived: Some(*include_archived),
-                forks: Some(*include_forks),
-            },
-            _ => shared::Include::default(),
-        },
+        include: include(&cli.command),
         parse_file: manifest::parse_repository_file,
     };
     let command = shared::command(&given, &flag, errors);
@@ -325,4 +306,50 @@ fn command(
         zeroize::Zeroize::zeroize(value);
     }
     command
+}
+
+/// The registry flags given, by their API names, and the secret.
+fn registry_spec(registry: Option<&Registry>, env: &Env, errors: &mut Vec<String>) -> RawSpec {
+    let mut spec = RawSpec::new();
+    let Some(r) = registry else {
+        return spec;
+    };
+    for (k, v) in r.pairs() {
+        spec.insert(k.to_string(), v.to_string());
+    }
+    match secret(r, env) {
+        Ok(Some(s)) => {
+            spec.insert("secret".into(), s);
+        }
+        Ok(None) => {}
+        Err(e) => errors.push(e),
+    }
+    spec
+}
+
+/// `list`'s `--per-page` and `--page`, checked (and which of them was given).
+fn paging(cmd: &Cmd, errors: &mut Vec<String>) -> (u32, Option<u32>, Option<&'static str>) {
+    let Cmd::List { page, per_page, .. } = cmd else {
+        return (100, None, None);
+    };
+    let per_page = shared::number(per_page.as_deref(), 1..=100, 100, "`--per-page`", errors);
+    let page = page
+        .as_deref()
+        .map(|p| shared::number(Some(p), 1..=100_000, 1, "`--page`", errors) as u32);
+    (per_page as u32, page, page.map(|_| "page"))
+}
+
+/// `discover`'s `--include-archived` and `--include-forks`.
+fn include(cmd: &Cmd) -> shared::Include {
+    match cmd {
+        Cmd::Discover {
+            include_archived,
+            include_forks,
+            ..
+        } => shared::Include {
+            archived: Some(*include_archived),
+            forks: Some(*include_forks),
+        },
+        _ => shared::Include::default(),
+    }
 }
