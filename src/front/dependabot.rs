@@ -106,75 +106,88 @@ fn entry_of(
     cx: &Context,
     errors: &mut Vec<String>,
 ) -> Mapping {
-    let mut out = Mapping::new();
-    let mut secret_keys = Vec::new();
-    let mut oidc = Vec::new();
+    let mut t = Translated::default();
     for (key, value) in entry {
         let Some(key) = key.as_str() else {
             errors.push(format!("{here}: keys must be plain words, like `url`"));
             continue;
         };
-        let at = format!("{here}: `{key}`");
-        let norm = key.trim().to_ascii_lowercase().replace('_', "-");
-        if let Some((_, what)) = NO_API_FIELD.iter().find(|(k, _)| *k == norm) {
-            errors.push(format!(
-                "{at}: the org API has no field for {what}; remove it from the file given here (keep it in the repository's dependabot.yml), or configure this registry per repository"
-            ));
-            continue;
-        }
-        let sealed = SECRET_KEYS.contains(&norm.as_str());
-        if !sealed && value.as_str().is_some_and(|v| v.contains("${{")) {
-            // Resolved here, the secret would be stored unsealed, sent to the registry as
-            // this field and shown in every output.
-            errors.push(format!(
-                "{at}: a `${{{{ secrets.NAME }}}}` reference is resolved only in a secret key (token, password, key, auth-key); in `{key}` it would be stored unsealed"
-            ));
-            continue;
-        }
-        let value = if sealed {
-            match resolve(value, &at, cx) {
-                Ok(v) => v,
-                Err(e) => {
-                    errors.push(e);
-                    continue;
-                }
-            }
-        } else {
-            value.clone()
-        };
-        if sealed {
-            secret_keys.push(key.to_string());
-            out.insert("secret".into(), value);
-        } else if norm == "url" {
-            out.insert(key.into(), with_scheme(value));
-        } else if norm == "type"
-            && let Some(problem) = unknown_type(&value)
-        {
-            errors.push(format!("{at}: {problem}"));
-        } else if PLAIN_KEYS.contains(&norm.as_str()) {
-            out.insert(key.into(), value);
-        } else if let Ok(field) = norm.replace('-', "_").parse::<OidcField>() {
-            oidc.push(field);
-            out.insert(key.into(), value);
-        } else {
-            errors.push(format!("{at}: {}", unknown(&norm)));
+        if let Err(e) = translate_key(key, value, here, cx, &mut t) {
+            errors.push(e);
         }
     }
-    if secret_keys.len() > 1 {
+    if t.secret_keys.len() > 1 {
         errors.push(format!(
             "{here}: `{}`: give one credential",
-            secret_keys.join("` and `")
+            t.secret_keys.join("` and `")
         ));
     }
-    match auth_type(&out, &secret_keys, &oidc) {
+    match auth_type(&t.out, &t.secret_keys, &t.oidc) {
         Ok(Some(auth)) => {
-            out.insert("auth_type".into(), auth.as_str().into());
+            t.out.insert("auth_type".into(), auth.as_str().into());
         }
         Ok(None) => {}
         Err(e) => errors.push(format!("{here}: {e}")),
     }
-    overlay_onto(label, &mut out, cx);
-    out
+    overlay_onto(label, &mut t.out, cx);
+    t.out
+}
+
+/// What an entry's keys have translated to so far.
+#[derive(Default)]
+struct Translated {
+    out: Mapping,
+    /// The keys that held a secret (one is allowed).
+    secret_keys: Vec<String>,
+    oidc: Vec<OidcField>,
+}
+
+/// One key of an entry, added to `t` in the manifest's terms, or refused (naming file, label
+/// and key; never the value).
+fn translate_key(
+    key: &str,
+    value: &Yaml,
+    here: &str,
+    cx: &Context,
+    t: &mut Translated,
+) -> Result<(), String> {
+    let at = format!("{here}: `{key}`");
+    let norm = key.trim().to_ascii_lowercase().replace('_', "-");
+    if let Some((_, what)) = NO_API_FIELD.iter().find(|(k, _)| *k == norm) {
+        return Err(format!(
+            "{at}: the org API has no field for {what}; remove it from the file given here (keep it in the repository's dependabot.yml), or configure this registry per repository"
+        ));
+    }
+    let sealed = SECRET_KEYS.contains(&norm.as_str());
+    if !sealed && value.as_str().is_some_and(|v| v.contains("${{")) {
+        // Resolved here, the secret would be stored unsealed, sent to the registry as this
+        // field and shown in every output.
+        return Err(format!(
+            "{at}: a `${{{{ secrets.NAME }}}}` reference is resolved only in a secret key (token, password, key, auth-key); in `{key}` it would be stored unsealed"
+        ));
+    }
+    if sealed {
+        let value = resolve(value, &at, cx)?;
+        t.secret_keys.push(key.to_string());
+        t.out.insert("secret".into(), value);
+        return Ok(());
+    }
+    let value = value.clone();
+    if norm == "url" {
+        t.out.insert(key.into(), with_scheme(value));
+    } else if norm == "type"
+        && let Some(problem) = unknown_type(&value)
+    {
+        return Err(format!("{at}: {problem}"));
+    } else if PLAIN_KEYS.contains(&norm.as_str()) {
+        t.out.insert(key.into(), value);
+    } else if let Ok(field) = norm.replace('-', "_").parse::<OidcField>() {
+        t.oidc.push(field);
+        t.out.insert(key.into(), value);
+    } else {
+        return Err(format!("{at}: {}", unknown(&norm)));
+    }
+    Ok(())
 }
 
 /// A value with its `${{ secrets.NAME }}` reference resolved.

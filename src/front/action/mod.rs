@@ -199,39 +199,10 @@ fn command(
         .as_deref()
         .map(|p| shared::number(Some(p), 1..=100_000, 1, &input("page"), errors) as u32);
     let prune = boolean(raw.prune.as_deref(), "prune", errors);
-    let spec = Wiped(
-        raw.rest
-            .iter()
-            .filter(|(k, _)| {
-                SPEC_KEYS.contains(&k.as_str())
-                    || OidcField::ALL.iter().any(|f| f.as_str() == k.as_str())
-            })
-            .map(|(k, v)| {
-                // Secrets are taken verbatim (a password may end in spaces); the rest trimmed.
-                let v = if k == "secret" {
-                    v.clone()
-                } else {
-                    v.trim().to_string()
-                };
-                (k.clone(), v)
-            })
-            .filter(|(_, v)| !v.is_empty())
-            .collect(),
-    );
+    let spec = registry_spec(raw);
     let registries = registries(raw, env, (operation, need), unresolved);
     if !operation.reads_manifest() {
-        for (given, key) in [
-            (raw.secrets.is_some(), "secrets"),
-            (raw.overlay.is_some(), "overlay"),
-            (raw.registries_file.is_some(), "registries_file"),
-        ] {
-            if given {
-                errors.push(format!(
-                    "{}: only used by operations sync and diff",
-                    input(key)
-                ));
-            }
-        }
+        manifest_inputs_unused(raw, errors);
     }
     let paging = match (&raw.page, &raw.per_page) {
         (Some(_), _) => Some("page"),
@@ -256,6 +227,45 @@ fn command(
         parse_file: manifest::parse_repository_file,
     };
     shared::command(&given, &input, errors)
+}
+
+/// The registry inputs given (the keys of [`SPEC_KEYS`] and the OIDC fields), wiped when
+/// dropped. Secrets are taken verbatim (a password may end in spaces); the rest trimmed.
+fn registry_spec(raw: &Raw) -> Wiped {
+    Wiped(
+        raw.rest
+            .iter()
+            .filter(|(k, _)| {
+                SPEC_KEYS.contains(&k.as_str())
+                    || OidcField::ALL.iter().any(|f| f.as_str() == k.as_str())
+            })
+            .map(|(k, v)| {
+                let v = if k == "secret" {
+                    v.clone()
+                } else {
+                    v.trim().to_string()
+                };
+                (k.clone(), v)
+            })
+            .filter(|(_, v)| !v.is_empty())
+            .collect(),
+    )
+}
+
+/// A manifest's inputs given to an operation that reads none.
+fn manifest_inputs_unused(raw: &Raw, errors: &mut Vec<String>) {
+    for (given, key) in [
+        (raw.secrets.is_some(), "secrets"),
+        (raw.overlay.is_some(), "overlay"),
+        (raw.registries_file.is_some(), "registries_file"),
+    ] {
+        if given {
+            errors.push(format!(
+                "{}: only used by operations sync and diff",
+                input(key)
+            ));
+        }
+    }
 }
 
 /// The sync manifest: the `registries` text or the `registries_file` inside the workspace,
