@@ -22,20 +22,7 @@ pub fn apply(ctx: &Ctx, plan: &mut Plan, hooks: &Hooks) {
     journal.changes = plan.steps.iter().map(|s| s.change.clone()).collect();
     hooks.journal.begin(journal);
     let mut progress = Progress::new(plan);
-    let mut failed = plan
-        .steps
-        .iter()
-        .filter(|s| s.change.outcome == Outcome::Failed)
-        .count();
-    if says_each {
-        for step in plan
-            .steps
-            .iter()
-            .filter(|s| s.change.outcome == Outcome::Failed)
-        {
-            notify(Event::Error(step.change.error.clone().unwrap_or_default()));
-        }
-    }
+    let mut failed = planning_failures(plan, says_each.then_some(notify));
     // The names that exist before the first POST: a lost create's answer is never one of them.
     let mut known = plan.listed.then(|| Existing::of(&plan.listing));
     for (i, step) in plan.steps.iter_mut().enumerate() {
@@ -68,28 +55,49 @@ pub fn apply(ctx: &Ctx, plan: &mut Plan, hooks: &Hooks) {
             Err(e) if e.downcast_ref::<NotSent>().is_some() => not_sent(step, &hooks.cancel),
             Err(e) => {
                 failed += 1;
-                let unsettled = e.downcast_ref::<Unsettled>().is_some();
-                let why = if unsettled {
-                    format!("{e:#}")
-                } else {
-                    describe_failure(step, &e)
-                };
-                if says_each {
-                    let label = step.label.clone().unwrap_or_default();
-                    notify(Event::Error(format!("{label}: {why}")));
-                }
-                step.change.outcome = if unsettled {
-                    Outcome::Unknown
-                } else {
-                    Outcome::Failed
-                };
-                step.change.error = Some(why);
-                step.failure = Some(e);
+                failure(step, e, says_each.then_some(notify));
             }
         }
         hooks.journal.done(i, &step.change);
         progress.step(step.change.writes(), notify);
     }
+}
+
+/// How many steps failed while planning; each is said when `notify` is given (a sync).
+fn planning_failures(plan: &Plan, notify: Option<&Notify>) -> usize {
+    let failed: Vec<&Step> = plan
+        .steps
+        .iter()
+        .filter(|s| s.change.outcome == Outcome::Failed)
+        .collect();
+    if let Some(notify) = notify {
+        for step in &failed {
+            notify(Event::Error(step.change.error.clone().unwrap_or_default()));
+        }
+    }
+    failed.len()
+}
+
+/// A write that failed, recorded in its step: `unknown` when its outcome could not be settled
+/// (it may have been applied), else `failed`; said at once when `notify` is given (a sync).
+fn failure(step: &mut Step, e: anyhow::Error, notify: Option<&Notify>) {
+    let unsettled = e.downcast_ref::<Unsettled>().is_some();
+    let why = if unsettled {
+        format!("{e:#}")
+    } else {
+        describe_failure(step, &e)
+    };
+    if let Some(notify) = notify {
+        let label = step.label.clone().unwrap_or_default();
+        notify(Event::Error(format!("{label}: {why}")));
+    }
+    step.change.outcome = if unsettled {
+        Outcome::Unknown
+    } else {
+        Outcome::Failed
+    };
+    step.change.error = Some(why);
+    step.failure = Some(e);
 }
 
 /// A step left unsent because the run was cancelled.
