@@ -84,72 +84,24 @@ pub struct RegistrySpec {
 impl RegistrySpec {
     /// Parses every key, collecting every problem (each naming its key and the allowed values).
     pub fn parse(raw: &RawSpec, label: Label) -> Result<Self, Vec<String>> {
-        let mut errors = Vec::new();
-        let mut refused = std::collections::BTreeSet::new();
-        for (k, v) in raw {
-            let why = refusals(k, v);
-            if !why.is_empty() {
-                refused.insert(k.as_str());
-                errors.extend(why.into_iter().map(|w| format!("{}: {w}", label(k))));
-            }
-        }
-        let mut spec = RegistrySpec::default();
-        // A value refused by itself is not looked at again (no later message quotes it).
-        let get = |k: &str| {
-            raw.get(k)
-                .map(String::as_str)
-                .filter(|_| !refused.contains(k))
+        let mut r = Reader::new(raw, label);
+        let mut spec = RegistrySpec {
+            registry_type: r.field("registry_type", |s| s.parse()),
+            url: r.field("url", |s| s.parse()),
+            username: r.get("username").map(str::to_string),
+            replaces_base: r.field("replaces_base", parse_bool),
+            visibility: r.field("visibility", |s| s.parse()),
+            auth_type: r.field("auth_type", |s| s.parse()),
+            secret: r.get("secret").map(|s| Secret::new(s.to_string())),
+            oidc: oidc_of(raw),
+            ..RegistrySpec::default()
         };
-
-        fn field<T>(
-            errors: &mut Vec<String>,
-            label: Label,
-            key: &str,
-            value: Option<&str>,
-            parse: impl Fn(&str) -> Result<T, String>,
-        ) -> Option<T> {
-            let value = value?;
-            match parse(value) {
-                Ok(v) => Some(v),
-                Err(e) => {
-                    errors.push(format!("{}: {e}", label(key)));
-                    None
-                }
-            }
-        }
-
-        spec.registry_type = field(
-            &mut errors,
-            label,
-            "registry_type",
-            get("registry_type"),
-            |s| s.parse(),
+        let (ids, names) = (
+            r.get("selected_repository_ids"),
+            r.get("selected_repositories"),
         );
-        spec.url = field(&mut errors, label, "url", get("url"), |s| s.parse());
-        spec.username = get("username").map(str::to_string);
-        spec.replaces_base = field(
-            &mut errors,
-            label,
-            "replaces_base",
-            get("replaces_base"),
-            parse_bool,
-        );
-        spec.visibility = field(&mut errors, label, "visibility", get("visibility"), |s| {
-            s.parse()
-        });
-        spec.auth_type = field(&mut errors, label, "auth_type", get("auth_type"), |s| {
-            s.parse()
-        });
-        spec.secret = get("secret").map(|s| Secret::new(s.to_string()));
-
-        spec.repositories_of(
-            get("selected_repository_ids"),
-            get("selected_repositories"),
-            label,
-            &mut errors,
-        );
-        spec.oidc = oidc_of(raw);
-
+        let mut errors = std::mem::take(&mut r.errors);
+        spec.repositories_of(ids, names, label, &mut errors);
         spec.check_combinations(label, &mut errors);
         if errors.is_empty() {
             Ok(spec)
@@ -317,6 +269,55 @@ impl RegistrySpec {
     /// `registry_type` + normalised `url`, the match key when no name is given.
     pub fn match_key(&self) -> Option<(RegistryType, String)> {
         Some((self.registry_type?, self.url.as_ref()?.key()))
+    }
+}
+
+/// Reads a spec's keys: each value refused by itself (a credential where none belongs, too
+/// long, a reference outside a secret) is said once and never looked at again, so no later
+/// message quotes it; every problem is collected.
+struct Reader<'a> {
+    raw: &'a RawSpec,
+    label: Label<'a>,
+    refused: std::collections::BTreeSet<&'a str>,
+    errors: Vec<String>,
+}
+
+impl<'a> Reader<'a> {
+    fn new(raw: &'a RawSpec, label: Label<'a>) -> Self {
+        let mut r = Reader {
+            raw,
+            label,
+            refused: Default::default(),
+            errors: Vec::new(),
+        };
+        for (k, v) in raw {
+            let why = refusals(k, v);
+            if !why.is_empty() {
+                r.refused.insert(k.as_str());
+                r.errors
+                    .extend(why.into_iter().map(|w| format!("{}: {w}", label(k))));
+            }
+        }
+        r
+    }
+
+    /// The value of `key`, unless it is missing or was refused.
+    fn get(&self, key: &str) -> Option<&'a str> {
+        self.raw
+            .get(key)
+            .map(String::as_str)
+            .filter(|_| !self.refused.contains(key))
+    }
+
+    /// The value of `key` parsed; a parse error is collected, naming the key.
+    fn field<T>(&mut self, key: &str, parse: impl Fn(&str) -> Result<T, String>) -> Option<T> {
+        match parse(self.get(key)?) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.errors.push(format!("{}: {e}", (self.label)(key)));
+                None
+            }
+        }
     }
 }
 
