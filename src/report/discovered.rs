@@ -37,20 +37,9 @@ fn row(g: &Group) -> Vec<String> {
     ]
 }
 
-pub fn discovered(
-    o: &mut Outputs,
-    org: &Org,
-    format: ExportFormat,
-    path: Option<&Path>,
-    census: &Census,
-    terminal: bool,
-) {
-    let proposal = propose(org, format, census);
-    let proposed = census.groups.iter().filter(|g| !g.in_org).count();
-    o.text("result", "discovered");
-    o.json("discovered", &census.groups);
-    o.json("skipped", &census.skipped);
-    let totals = format!(
+/// The census in one line: what was read, found, proposed and skipped.
+fn totals(census: &Census, proposed: usize) -> String {
+    format!(
         "{} repositories read, {} with a dependabot.yml, {} with registries; {} registries found, {} already in the org, {} proposed; {} skipped",
         census.read,
         census.with_file,
@@ -59,7 +48,11 @@ pub fn discovered(
         census.groups.len() - proposed,
         proposed,
         count(census.skipped.len(), "file", "files")
-    );
+    )
+}
+
+/// The summary's table of what was found, and of the files skipped.
+fn summary(o: &mut Outputs, org: &Org, census: &Census, totals: &str) {
     o.summary(&format!(
         "### Registries the repositories of {org} configure\n\n{totals}.\n\n"
     ));
@@ -74,6 +67,23 @@ pub fn discovered(
                 .map(|s| vec![s.repository.clone(), s.reason.clone()]),
         ));
     }
+}
+
+pub fn discovered(
+    o: &mut Outputs,
+    org: &Org,
+    format: ExportFormat,
+    path: Option<&Path>,
+    census: &Census,
+    terminal: bool,
+) {
+    let proposal = propose(org, format, census);
+    let proposed = census.groups.iter().filter(|g| !g.in_org).count();
+    o.text("result", "discovered");
+    o.json("discovered", &census.groups);
+    o.json("skipped", &census.skipped);
+    let totals = totals(census, proposed);
+    summary(o, org, census, &totals);
     let shown = proposal.manifest.replace('`', "'");
     o.summary(&format!(
         "\n**Proposed org manifest** ({format})\n\n````yaml\n{shown}````\n"

@@ -39,21 +39,9 @@ pub fn render_orgs(runs: &[OrgRun], terminal: bool) -> Outputs {
                 ("not_run".to_string(), Some(why.to_string()))
             }
             Some(run) => {
-                let mut one = render(run.answer.as_ref(), run.error.is_some(), terminal);
-                tables.push((r.org.to_string(), one.table.take()));
-                o.summary(&format!("## {}\n\n", r.org));
-                o.summary(&one.summary);
-                if let Some(e) = &run.error {
-                    o.summary(&format!(
-                        "\n**Failed:** {}\n",
-                        super::markdown::cell(&e.to_string())
-                    ));
-                }
-                for key in PER_ORG {
-                    if let Some(v) = one.values.remove(key) {
-                        entry.insert(*key, v);
-                    }
-                }
+                let (one, table) = org_section(&mut o, &r.org.to_string(), run, terminal);
+                tables.push((r.org.to_string(), table));
+                entry = one;
                 let result = entry
                     .get("result")
                     .map(OutputValue::text)
@@ -73,13 +61,7 @@ pub fn render_orgs(runs: &[OrgRun], terminal: bool) -> Outputs {
         results.push(result);
         orgs.insert(r.org.to_string(), entry);
     }
-    let overall = if results.iter().any(|r| r == "failed" || r == "not_run") {
-        "failed".to_string()
-    } else if results.windows(2).all(|w| w[0] == w[1]) {
-        results.first().cloned().unwrap_or_default()
-    } else {
-        "mixed".to_string()
-    };
+    let overall = overall(&results);
     o.text("result", overall.clone());
     o.json("orgs", &orgs);
     let results_table = Table {
@@ -90,6 +72,44 @@ pub fn render_orgs(runs: &[OrgRun], terminal: bool) -> Outputs {
     };
     o.table = Some(merged(&tables, &results_table).unwrap_or(results_table));
     o
+}
+
+/// One org's part: its section of the summary, its outputs (those [`PER_ORG`] keeps) and its
+/// table.
+fn org_section(
+    o: &mut Outputs,
+    org: &str,
+    run: &crate::core::Run,
+    terminal: bool,
+) -> (BTreeMap<&'static str, OutputValue>, Option<Table>) {
+    let mut one = render(run.answer.as_ref(), run.error.is_some(), terminal);
+    o.summary(&format!("## {org}\n\n"));
+    o.summary(&one.summary);
+    if let Some(e) = &run.error {
+        o.summary(&format!(
+            "\n**Failed:** {}\n",
+            super::markdown::cell(&e.to_string())
+        ));
+    }
+    let mut entry = BTreeMap::new();
+    for key in PER_ORG {
+        if let Some(v) = one.values.remove(key) {
+            entry.insert(*key, v);
+        }
+    }
+    (entry, one.table.take())
+}
+
+/// The run's result: `failed` when any org failed or was not run, else the orgs' common
+/// result, or `mixed`.
+fn overall(results: &[String]) -> String {
+    if results.iter().any(|r| r == "failed" || r == "not_run") {
+        "failed".to_string()
+    } else if results.windows(2).all(|w| w[0] == w[1]) {
+        results.first().cloned().unwrap_or_default()
+    } else {
+        "mixed".to_string()
+    }
 }
 
 /// The orgs' tables as one, with an ORG column, when they have the same columns; each org's
