@@ -57,59 +57,57 @@ pub fn command(g: &Given, label: Label, errors: &mut Vec<String>) -> Option<Comm
     if let (true, Some(key)) = (op != Operation::List, g.paging) {
         errors.push(format!("{}: only used by operation list", label(key)));
     }
-    let spec_keys: Vec<&String> = g.spec.keys().collect();
-    let not_for = |errors: &mut Vec<String>, why: &str| {
-        for k in &spec_keys {
+    if let Some(why) = takes_no_registry_keys(op) {
+        for k in g.spec.keys() {
             errors.push(format!("{}: not used by operation {op}; {why}", label(k)));
         }
-    };
+    }
     match op {
-        Operation::List => {
-            not_for(errors, "list takes per_page and page");
-            Some(Command::List {
-                per_page: g.per_page,
-                page: g.page,
-            })
-        }
-        Operation::PublicKey => {
-            not_for(errors, "public-key takes no registry inputs");
-            Some(Command::PublicKey)
-        }
+        Operation::List => Some(Command::List {
+            per_page: g.per_page,
+            page: g.page,
+        }),
+        Operation::PublicKey => Some(Command::PublicKey),
         Operation::Get | Operation::Delete => {
-            not_for(errors, "it takes only name");
             need_name(g, label, errors);
             name.map(|name| match op {
                 Operation::Get => Command::Get { name },
                 _ => Command::Delete { name },
             })
         }
-        Operation::Sync | Operation::Diff => {
-            not_for(errors, "it reads every registry from the registries input");
-            sync(g, label, errors)
-        }
-        Operation::Export => {
-            not_for(errors, "export takes format and path");
-            export(g, label, errors)
-        }
-        Operation::Discover => {
-            not_for(
-                errors,
-                "discover reads the repositories' dependabot.yml files",
-            );
-            match export(g, label, errors)? {
-                Command::Export { format, path } => Some(Command::Discover {
-                    scope: crate::core::discover::Scope {
-                        include_archived: g.include.archived.unwrap_or(false),
-                        include_forks: g.include.forks.unwrap_or(false),
-                        parse: g.parse_file,
-                    },
-                    format,
-                    path,
-                }),
-                _ => None,
-            }
-        }
+        Operation::Sync | Operation::Diff => sync(g, label, errors),
+        Operation::Export => export(g, label, errors),
+        Operation::Discover => discover(g, label, errors),
         Operation::Create | Operation::Update | Operation::Set => writing(g, name, label, errors),
+    }
+}
+
+/// Why an operation takes no registry keys, as its error says it; `None` for the writes.
+fn takes_no_registry_keys(op: Operation) -> Option<&'static str> {
+    Some(match op {
+        Operation::List => "list takes per_page and page",
+        Operation::PublicKey => "public-key takes no registry inputs",
+        Operation::Get | Operation::Delete => "it takes only name",
+        Operation::Sync | Operation::Diff => "it reads every registry from the registries input",
+        Operation::Export => "export takes format and path",
+        Operation::Discover => "discover reads the repositories' dependabot.yml files",
+        Operation::Create | Operation::Update | Operation::Set => return None,
+    })
+}
+
+/// `discover`: export's format and path, and which repositories to read.
+fn discover(g: &Given, label: Label, errors: &mut Vec<String>) -> Option<Command> {
+    match export(g, label, errors)? {
+        Command::Export { format, path } => Some(Command::Discover {
+            scope: crate::core::discover::Scope {
+                include_archived: g.include.archived.unwrap_or(false),
+                include_forks: g.include.forks.unwrap_or(false),
+                parse: g.parse_file,
+            },
+            format,
+            path,
+        }),
+        _ => None,
     }
 }
 
