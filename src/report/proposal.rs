@@ -39,7 +39,9 @@ fn visibility(g: &Group, census: &Census) -> (&'static str, Option<Vec<String>>)
 
 const RULE: &str = "# Visibility: `all` where every repository read uses the registry, `private` where every private one does, else `selected` with the repositories that use it.";
 
-pub fn propose(org: &Org, format: ExportFormat, census: &Census) -> Proposal {
+/// The proposal's opening comments: what it is, how to use it, the visibility rule, and what
+/// the org already has.
+fn header(org: &Org, census: &Census) -> Vec<String> {
     let mut head = vec![
         format!("# The registries the repositories of {org} configure one by one, proposed for the org by private-registries discover."),
         "# Review it, give each placeholder as a secret of that name, then sync it (a dry run first).".to_string(),
@@ -53,6 +55,23 @@ pub fn propose(org: &Org, format: ExportFormat, census: &Census) -> Proposal {
             g.repositories.len()
         ));
     }
+    head
+}
+
+/// The overlay file of a dependabot.yml proposal: who may use each registry.
+fn overlay_text(overlay: Mapping) -> String {
+    format!(
+        "# Who may use each proposed registry: pass this as the overlay.\n{}",
+        if overlay.is_empty() {
+            "{}\n".to_string()
+        } else {
+            yaml(&Yaml::Mapping(overlay))
+        }
+    )
+}
+
+pub fn propose(org: &Org, format: ExportFormat, census: &Census) -> Proposal {
+    let head = header(org, census);
     let proposed: Vec<&Group> = census.groups.iter().filter(|g| !g.in_org).collect();
     let mut labels: Vec<String> = Vec::new();
     let mut body = String::new();
@@ -90,16 +109,7 @@ pub fn propose(org: &Org, format: ExportFormat, census: &Census) -> Proposal {
         (ExportFormat::Dependabot, false) => format!("{}\nregistries:\n{body}", head.join("\n")),
         (ExportFormat::Manifest, false) => format!("{}\n{body}", head.join("\n")),
     };
-    let overlay = (format == ExportFormat::Dependabot).then(|| {
-        format!(
-            "# Who may use each proposed registry: pass this as the overlay.\n{}",
-            if overlay.is_empty() {
-                "{}\n".to_string()
-            } else {
-                yaml(&Yaml::Mapping(overlay))
-            }
-        )
-    });
+    let overlay = (format == ExportFormat::Dependabot).then(|| overlay_text(overlay));
     Proposal { manifest, overlay }
 }
 

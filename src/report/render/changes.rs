@@ -149,13 +149,9 @@ pub(super) fn tally_line(c: &Changes) -> String {
     line
 }
 
-pub(super) fn sync(o: &mut Outputs, c: &Changes) {
-    o.text("result", c.result);
-    o.json("changes", &c.changes);
-    if let Some(after) = &c.registries {
-        o.json("registries", after);
-    }
-    let title = if c.declined {
+/// A sync's title: a plan (declined, or a dry run) or what was done.
+fn sync_title(c: &Changes) -> String {
+    if c.declined {
         format!(
             "Sync plan for the private registries of {} (declined: nothing was written)",
             c.org
@@ -167,29 +163,34 @@ pub(super) fn sync(o: &mut Outputs, c: &Changes) {
         )
     } else {
         format!("Sync of the private registries of {}", c.org)
+    }
+}
+
+/// One row of a sync's table: the entry (its label, `registries[0]` counting from 0 as the
+/// `entry` field of `changes` does, or `prune`), then the change and its outcome.
+fn sync_row(ch: &Change, c: &Changes) -> Vec<String> {
+    let mut row = change_row(ch, c.dry_run);
+    row[5] = sync_outcome(ch, c);
+    let entry = match (&ch.label, ch.entry) {
+        (Some(label), _) => label.clone(),
+        (None, Some(i)) => format!("registries[{i}]"),
+        (None, None) => "prune".into(),
     };
+    row.insert(0, entry);
+    row
+}
+
+pub(super) fn sync(o: &mut Outputs, c: &Changes) {
+    o.text("result", c.result);
+    o.json("changes", &c.changes);
+    if let Some(after) = &c.registries {
+        o.json("registries", after);
+    }
+    let title = sync_title(c);
     let tally = tally_line(c);
     o.summary(&format!("### {title}\n\n"));
     o.summary(&format!("**{tally}**\n\n"));
-    let rows: Vec<Vec<String>> = c
-        .changes
-        .iter()
-        .map(|ch| {
-            let mut row = change_row(ch, c.dry_run);
-            row[5] = sync_outcome(ch, c);
-            row.insert(
-                0,
-                match (&ch.label, ch.entry) {
-                    (Some(label), _) => label.clone(),
-                    // As messages name it: `registries[0] (…)` counts from 0, as the
-                    // `entry` field of `changes` does.
-                    (None, Some(i)) => format!("registries[{i}]"),
-                    (None, None) => "prune".into(),
-                },
-            );
-            row
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = c.changes.iter().map(|ch| sync_row(ch, c)).collect();
     o.summary(&table(SYNC_HEADERS, rows.iter()));
     let mut notes = vec![tally];
     if !c.prune && !c.kept.is_empty() {
