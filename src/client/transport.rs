@@ -231,14 +231,7 @@ impl Wire {
         if let Some(encoding) =
             header("content-encoding").filter(|e| !e.eq_ignore_ascii_case("identity"))
         {
-            return Err(Transport::fatal(
-                anyhow!(
-                    "{method} {}: the response ({status}) is `{}`-encoded, which was not asked for; refused as malformed",
-                    strip_query(path),
-                    crate::model::text::escape(&encoding)
-                ),
-                true,
-            ));
+            return Err(unasked_encoding(method, path, status, &encoding));
         }
         let body = response
             .body_mut()
@@ -352,6 +345,19 @@ fn describe(e: &ureq::Error, request_timeout: Duration, answered: bool) -> (Stri
         }
         other => (other.to_string(), false, answered),
     }
+}
+
+/// An answer compressed without being asked (`Accept-Encoding` is never sent): refused as
+/// malformed at once, never retried as a connection error.
+fn unasked_encoding(method: &str, path: &str, status: u16, encoding: &str) -> Transport {
+    Transport::fatal(
+        anyhow!(
+            "{method} {}: the response ({status}) is `{}`-encoded, which was not asked for; refused as malformed",
+            strip_query(path),
+            crate::model::text::escape(encoding)
+        ),
+        true,
+    )
 }
 
 #[cfg(test)]

@@ -109,14 +109,7 @@ pub(super) fn parse_entry(
     src: &Source,
     labelled: Option<&str>,
 ) -> Result<Entry, Vec<String>> {
-    let map = match item {
-        Item::Map(map) => map.as_slice(),
-        Item::Other(what) => {
-            return Err(vec![format!(
-                "registries[{index}]: expected a mapping of keys (`url: …`, `registry_type: …`), got {what}"
-            )]);
-        }
-    };
+    let map = mapping(index, item)?;
     let here = Here {
         index,
         map,
@@ -135,11 +128,7 @@ pub(super) fn parse_entry(
             .map_err(|e| errors.push(format!("{here}: `{w}`: {e}")))
             .ok()
     });
-    let mut raw: RawSpec = given
-        .iter()
-        .filter(|(k, _)| !matches!(**k, "name" | "secret_env" | "secret"))
-        .map(|(k, (_, v))| (k.to_string(), value_spelling(k, v)))
-        .collect();
+    let mut raw = registry_keys(&given);
     // The label for RegistrySpec's messages: the key as written, secret_env for a secret it gave.
     let secret_key = read_secret(&given, &here, src, &mut raw, &mut errors);
     let label = |key: &str| -> String {
@@ -165,6 +154,25 @@ pub(super) fn parse_entry(
         }),
         _ => Err(errors),
     }
+}
+
+/// The entry's keys, when it is a mapping.
+fn mapping(index: usize, item: &Item) -> Result<&[(Yaml, Yaml)], Vec<String>> {
+    match item {
+        Item::Map(map) => Ok(map.as_slice()),
+        Item::Other(what) => Err(vec![format!(
+            "registries[{index}]: expected a mapping of keys (`url: …`, `registry_type: …`), got {what}"
+        )]),
+    }
+}
+
+/// The registry keys among those given, in the API's spelling (the secret is read apart).
+fn registry_keys(given: &Given) -> RawSpec {
+    given
+        .iter()
+        .filter(|(k, _)| !matches!(**k, "name" | "secret_env" | "secret"))
+        .map(|(k, (_, v))| (k.to_string(), value_spelling(k, v)))
+        .collect()
 }
 
 /// An entry without a name is matched by registry_type and url: both are needed.

@@ -84,13 +84,16 @@ pub fn render(answer: Option<&Answer>, failed: bool, terminal: bool) -> Outputs 
         Some(Answer::Changed(c)) => single(&mut o, c),
         None => {}
     }
-    // A cancelled run and a drift keep their own result.
-    let own = matches!(answer, Some(Answer::Changed(c)) if c.result == "cancelled")
-        || matches!(answer, Some(Answer::Diff { .. }));
-    if failed && !own {
+    if failed && !keeps_its_result(answer) {
         o.text("result", "failed");
     }
     o
+}
+
+/// A cancelled run and a drift keep their own result when the run fails.
+fn keeps_its_result(answer: Option<&Answer>) -> bool {
+    matches!(answer, Some(Answer::Changed(c)) if c.result == "cancelled")
+        || matches!(answer, Some(Answer::Diff { .. }))
 }
 
 /// `get`: the configuration, as a one-row table and the `registry` output.
