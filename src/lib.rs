@@ -5,9 +5,11 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
-pub mod client;
-pub mod core;
+mod client;
+mod core;
 pub mod front;
-pub mod model;
-pub mod report;
-pub mod watch;
+mod model;
+
+pub use model::{Cancel, cancel};
+mod report;
+mod watch;

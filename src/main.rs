@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use private_registries::app;
 use private_registries::front::env::Env;
-use private_registries::model::{Cancel, cancel};
+use private_registries::{Cancel, cancel};
 
 fn main() -> ExitCode {
     let env = Env::from_process();

@@ -24,14 +24,12 @@ pub const MAX_REPOSITORY_PAGES: usize = 100;
 pub const REPOSITORIES: &str = r#"query($org: String!, $after: String) {
   organization(login: $org) {
     repositories(first: 100, after: $after, orderBy: {field: NAME, direction: ASC}) {
-      totalCount
       pageInfo { hasNextPage endCursor }
       nodes {
         name
         isArchived
         isFork
         isPrivate
-        isEmpty
         yml: object(expression: "HEAD:.github/dependabot.yml") { ... on Blob { text isBinary isTruncated byteSize } }
         yaml: object(expression: "HEAD:.github/dependabot.yaml") { ... on Blob { text isBinary isTruncated byteSize } }
       }

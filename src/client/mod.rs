@@ -35,7 +35,6 @@ use transport::{MAX_HEADERS, Response, Wire};
 pub use app::Revoker;
 use create::key;
 pub use create::{Existing, Unsettled};
-pub use transport::MAX_BODY;
 
 /// Identifies us to GitHub, as its API guidelines ask: the project and its version.
 pub const USER_AGENT: &str = concat!("private-registries/", env!("CARGO_PKG_VERSION"));

@@ -239,7 +239,6 @@ mod tests {
             is_archived: name.starts_with("old"),
             is_fork: false,
             is_private: true,
-            is_empty: false,
             yml: text.map(|t| Blob {
                 text: Some(t.into()),
                 is_binary: Some(false),

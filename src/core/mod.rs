@@ -17,8 +17,6 @@ mod plan;
 mod recheck;
 mod sync;
 
-pub use operate::LISTED_ROWS;
-
 use std::rc::Rc;
 
 use crate::client::{Client, Connection, Revoker};
@@ -99,7 +97,7 @@ pub enum Command {
 #[derive(Debug)]
 pub enum Answer {
     /// `list`: every configuration as the `registries` JSON, written page by page, and the
-    /// first [`LISTED_ROWS`] as values for the summary and the table (a long listing is not
+    /// first [`LISTED_ROWS`](operate::LISTED_ROWS) as values for the summary and the table (a long listing is not
     /// kept twice).
     Listed {
         org: Org,

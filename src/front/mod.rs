@@ -4,14 +4,14 @@
 //! share the environment snapshot, the manifest reader (with `dependabot` for dependabot.yml
 //! and `secrets` for `${{ secrets.NAME }}`), and the input rules in `shared`.
 
-pub mod action;
-pub mod audience;
-pub mod cli;
-pub mod dependabot;
-pub mod depth;
+pub(crate) mod action;
+mod audience;
+pub(crate) mod cli;
+mod dependabot;
+mod depth;
 pub mod env;
-pub mod files;
-pub mod manifest;
-pub mod mask;
-pub mod secrets;
-pub mod shared;
+mod files;
+mod manifest;
+mod mask;
+mod secrets;
+mod shared;

@@ -175,7 +175,7 @@ impl Secrets {
     }
 
     /// The value of the environment variable `var` that `secret_env` names, as [`Self::get`].
-    pub fn from_variable(
+    pub fn of_variable(
         &self,
         var: &str,
         env: &Env,

@@ -9,7 +9,6 @@ use ring::rand::SystemRandom;
 use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{PrivatePkcs1KeyDer, PrivatePkcs8KeyDer};
-use zeroize::Zeroize;
 
 use super::types::Secret;
 
@@ -140,9 +139,4 @@ impl Permissions {
         }
         serde_json::json!({ "permissions": p })
     }
-}
-
-/// Zeroizes a key's text once it is parsed (the caller's copy).
-pub fn wipe(text: &mut String) {
-    text.zeroize();
 }

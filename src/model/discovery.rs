@@ -11,7 +11,6 @@ use super::types::{AuthType, RegistryType};
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RepositoryPage {
-    pub total_count: u64,
     pub page_info: PageInfo,
     #[serde(default)]
     pub nodes: Vec<Option<RepositoryFiles>>,
@@ -35,8 +34,6 @@ pub struct RepositoryFiles {
     pub is_fork: bool,
     #[serde(default)]
     pub is_private: bool,
-    #[serde(default)]
-    pub is_empty: bool,
     /// `object(expression: "HEAD:.github/dependabot.yml")`: `null` when there is none.
     pub yml: Option<Blob>,
     pub yaml: Option<Blob>,

@@ -15,7 +15,7 @@ pub mod types;
 pub use answers::{Configuration, Page, PublicKey};
 pub use cancel::Cancel;
 pub use error::{ApiError, Error};
-pub use spec::{Body, Entry, Fields, Patch, Refusal, RegistrySpec};
+pub use spec::{Body, Entry, Fields, Refusal, RegistrySpec};
 pub use types::*;
 
 /// Something a run wants said while it works: a retry, a wait, an adopted create, progress.

@@ -8,7 +8,6 @@ mod masking;
 #[cfg(test)]
 mod tests;
 
-pub use inputs::known_inputs;
 use inputs::*;
 pub use masking::values_to_mask;
 

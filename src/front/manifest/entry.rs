@@ -322,5 +322,5 @@ pub(super) fn secret_from_env(
             "{var} is one of the step's inputs, not a registry secret; map the secret in the step's env: (e.g. NPM_TOKEN: ${{{{ secrets.NPM_TOKEN }}}})"
         ));
     }
-    secrets.from_variable(var, env, || secrets.audience().unset_variable(var))
+    secrets.of_variable(var, env, || secrets.audience().unset_variable(var))
 }

@@ -13,7 +13,7 @@ mod tests;
 
 pub use entry::{Entry, describe};
 pub use fields::{Body, Fields};
-pub use patch::{Patch, Refusal};
+pub use patch::Refusal;
 
 use std::collections::BTreeMap;
 

@@ -1,5 +1,6 @@
 //! A spec parsed from raw strings, compared with what GitHub reports, and patched.
 
+use super::patch::Patch;
 use super::*;
 use crate::model::Configuration;
 use serde_json::json;

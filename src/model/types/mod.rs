@@ -29,6 +29,7 @@ macro_rules! string_enum {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
             /// Every value's spelling, in the same order (what shell completion offers).
+            #[allow(dead_code, reason = "declared for every enum; completion offers only some")]
             pub const NAMES: &'static [&'static str] = &[$($text),+];
 
             /// The spelling the API uses.
