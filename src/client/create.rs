@@ -232,7 +232,7 @@ impl Existing {
 
 /// GitHub's names are case-insensitive.
 pub(super) fn key(name: &str) -> String {
-    name.to_ascii_uppercase()
+    crate::model::name_key(name)
 }
 
 /// What a lost create is looked for with.

@@ -207,7 +207,7 @@ fn apply_step(
 /// Takes the name GitHub gave a new configuration, warning when it is not the one asked for.
 fn adopt_created(step: &mut Step, created: Configuration, notify: &Notify) {
     if let Some(wanted) = &step.wanted
-        && !wanted.as_str().eq_ignore_ascii_case(&created.name)
+        && *wanted != *created.name
     {
         let got = &created.name;
         let message = match &step.label {

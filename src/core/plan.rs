@@ -252,7 +252,7 @@ fn set_update(ctx: &Ctx, current: &Configuration, spec: &RegistrySpec) -> Result
 /// Whether a listed configuration is the one `set` is about.
 fn matches_spec(config: &Configuration, name: Option<&ConfigName>, spec: &RegistrySpec) -> bool {
     match name {
-        Some(name) => config.name.eq_ignore_ascii_case(name.as_str()),
+        Some(name) => *name == *config.name,
         None => match (
             spec.registry_type,
             &spec.url,

@@ -6,6 +6,7 @@
 use super::change::{Action, Outcome};
 use super::context::Ctx;
 use super::plan::Plan;
+use crate::model::same_name;
 use crate::model::{Configuration, same_url};
 
 /// What the re-listing found: each duplicate made by a concurrent run, said with the one to
@@ -26,19 +27,15 @@ pub fn concurrent_duplicates(ctx: &Ctx, plan: &Plan) -> Result<Vec<String>, Stri
             ctx.org
         )
     })?;
-    let listed_before = |name: &str| {
-        plan.listing
-            .iter()
-            .any(|c| c.name.eq_ignore_ascii_case(name))
-    };
-    let ours = |name: &str| created.iter().any(|c| c.name.eq_ignore_ascii_case(name));
+    let listed_before = |name: &str| plan.listing.iter().any(|c| same_name(&c.name, name));
+    let ours = |name: &str| created.iter().any(|c| same_name(&c.name, name));
     let mut found = Vec::new();
     for made in &created {
         // As listed now, so both runs compare the same records.
         let mine = listing
             .configurations
             .iter()
-            .find(|c| c.name.eq_ignore_ascii_case(&made.name))
+            .find(|c| same_name(&c.name, &made.name))
             .unwrap_or(made);
         for other in listing
             .configurations

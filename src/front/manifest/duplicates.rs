@@ -8,13 +8,14 @@ use crate::model::Entry;
 /// the first earlier one with its name, and with its type and URL.
 pub(super) fn check_duplicates(entries: &[Entry], errors: &mut Vec<String>) {
     use std::collections::HashMap;
-    let mut names: HashMap<String, usize> = HashMap::with_capacity(entries.len());
+    let mut names: HashMap<&crate::model::ConfigName, usize> =
+        HashMap::with_capacity(entries.len());
     // Per type and URL: the first entry, and the first one without a name.
     let mut keys: HashMap<(crate::model::RegistryType, String), (usize, Option<usize>)> =
         HashMap::with_capacity(entries.len());
     for (i, a) in entries.iter().enumerate() {
         if let Some(name) = &a.name {
-            match names.get(&name.as_str().to_ascii_uppercase()) {
+            match names.get(name) {
                 Some(&j) => {
                     errors.push(format!(
                         "{}: `name`: {} is also the name of {}; list each configuration once",
@@ -25,7 +26,7 @@ pub(super) fn check_duplicates(entries: &[Entry], errors: &mut Vec<String>) {
                     continue;
                 }
                 None => {
-                    names.insert(name.as_str().to_ascii_uppercase(), i);
+                    names.insert(name, i);
                 }
             }
         }

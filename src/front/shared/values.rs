@@ -17,13 +17,7 @@ pub fn orgs(values: &[&str], label: &str, errors: &mut Vec<String>) -> Option<Ve
     let mut ok = true;
     for part in values.iter().flat_map(|v| split_list(v)) {
         match part.parse::<Org>() {
-            Ok(o)
-                if !orgs
-                    .iter()
-                    .any(|x| x.as_str().eq_ignore_ascii_case(o.as_str())) =>
-            {
-                orgs.push(o)
-            }
+            Ok(o) if !orgs.contains(&o) => orgs.push(o),
             Ok(_) => {}
             Err(e) => {
                 errors.push(format!("{label}: {e}"));

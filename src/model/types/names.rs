@@ -5,16 +5,64 @@ use super::*;
 use std::fmt;
 use std::str::FromStr;
 
-/// Defines a newtype over a validated string that goes into a URL path.
+/// GitHub's names (of orgs, configurations, repositories) do not tell case apart: the one way
+/// they are compared here.
+pub fn same_name(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+/// What a name is looked up by, case folded as GitHub does.
+pub fn name_key(name: &str) -> String {
+    name.to_ascii_uppercase()
+}
+
+/// Defines a newtype over a validated string that goes into a URL path. It keeps the spelling
+/// it was given and compares, orders and hashes as GitHub does, without case.
 macro_rules! path_name {
     ($(#[$meta:meta])* $name:ident, $validate:path) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[derive(Clone, Debug)]
         pub struct $name(String);
 
         impl $name {
             pub fn as_str(&self) -> &str {
                 &self.0
+            }
+        }
+
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                same_name(&self.0, &other.0)
+            }
+        }
+
+        impl Eq for $name {}
+
+        /// A name as GitHub reports it (a configuration's `name`, …) is the same without case.
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                same_name(&self.0, other)
+            }
+        }
+
+        impl std::hash::Hash for $name {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                for b in self.0.bytes() {
+                    state.write_u8(b.to_ascii_uppercase());
+                }
+            }
+        }
+
+        impl PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl Ord for $name {
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                let fold = |s: &str| s.bytes().map(|b| b.to_ascii_uppercase()).collect::<Vec<_>>();
+                fold(&self.0).cmp(&fold(&other.0))
             }
         }
 

@@ -144,3 +144,19 @@ fn api_url_must_be_https_or_literal_loopback() {
     let u: ApiUrl = "HTTPS://GHE.example.com:8443/api/v3".parse().unwrap();
     assert_eq!(u.origin(), "https://ghe.example.com:8443");
 }
+
+#[test]
+fn names_compare_order_and_hash_without_case_as_github_does() {
+    let a: ConfigName = "npm_Token".parse().unwrap();
+    let b: ConfigName = "NPM_TOKEN".parse().unwrap();
+    assert_eq!(a, b);
+    assert!(a == *"Npm_token");
+    assert_eq!(a.cmp(&b), std::cmp::Ordering::Equal);
+    assert_eq!(a.as_str(), "npm_Token", "the spelling given is kept");
+    let set: std::collections::HashSet<ConfigName> = [a, b].into_iter().collect();
+    assert_eq!(set.len(), 1);
+    let acme: Org = "Acme".parse().unwrap();
+    assert_eq!(acme, "acme".parse::<Org>().unwrap());
+    assert!(same_name("Repo.x", "repo.X") && !same_name("a", "b"));
+    assert_eq!(name_key("npm_x"), "NPM_X");
+}
