@@ -13,6 +13,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 
+use super::WriteError;
 use super::decode::decode;
 use super::judge::Call;
 use super::{Client, to_json};
@@ -96,7 +97,7 @@ impl Client {
             hint_404: &hint,
         };
         let response = self.call(&call, Some(&to_json(&permissions.body())?)).map_err(|e| {
-            e.context(format!(
+            e.into_anyhow().context(format!(
                 "the App could not get a token for `{org}` with \"Organization private registries: {level}\"{}{}; check the App has that permission and `{org}` accepted it",
                 if permissions.metadata { ", \"Metadata: read\"" } else { "" },
                 if permissions.contents { ", \"Contents: read\"" } else { "" }
@@ -125,7 +126,10 @@ impl Client {
             path: "/installation/token",
             hint_404: &hint,
         };
-        let revoked = self.call(&call, None).map(drop);
+        let revoked = self
+            .call(&call, None)
+            .map(drop)
+            .map_err(WriteError::into_anyhow);
         *self.wire.token.borrow_mut() = Secret::new(String::new());
         revoked
     }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Result, anyhow};
 
+use super::WriteError;
 use super::decode::decode;
 use super::endpoints::fits;
 use super::judge::{Call, Step, Tries, judge};
@@ -24,8 +25,13 @@ impl Client {
     /// matches it. Exactly one: it is adopted, with a notice. None: the POST was not applied
     /// and is sent again per the retry rules, except after a timeout, when it is looked for
     /// again once it could have landed. Several, a failed listing, nothing after a timeout, or
-    /// a 201 naming a configuration known before: [`Unsettled`], and the error says what to run.
-    pub fn create(&self, org: &Org, body: &Body, before: &Existing) -> Result<Configuration> {
+    /// a 201 naming a configuration known before: [`WriteError::Unsettled`], and the error says what to run.
+    pub fn create(
+        &self,
+        org: &Org,
+        body: &Body,
+        before: &Existing,
+    ) -> Result<Configuration, WriteError> {
         let path = registries_path(org);
         let hint = Self::org_hint(org);
         let call = Call {
@@ -48,14 +54,14 @@ impl Client {
                 }
                 Step::Fail { error, unknown } => {
                     if !unknown {
-                        return Err(error);
+                        return Err(WriteError::Failed(error));
                     }
                     let why = format!("{error:#}");
                     return match self.settle(&look, &why, timed_out)? {
                         Some(created) => Ok(created),
-                        None => Err(error.context(
+                        None => Err(WriteError::Failed(error.context(
                             "the create's outcome was unknown; listing shows it was not applied",
-                        )),
+                        ))),
                     };
                 }
                 Step::Retry {
@@ -80,16 +86,15 @@ impl Client {
         look: &Look,
         created: Configuration,
         status: u16,
-    ) -> Result<Configuration> {
+    ) -> Result<Configuration, WriteError> {
         fits("POST", &registries_path(look.org), &created)?;
         if look.before.contains(&created.name) {
-            return Err(Unsettled(format!(
+            return Err(WriteError::Unsettled(format!(
                 "POST {} answered {status} naming `{}`, which existed before this create: it cannot be the new configuration; run `private-registries list --org {}` to see whether a new one was made before creating it again",
                 registries_path(look.org),
                 text::escape(&created.name),
                 look.org
-            ))
-            .into());
+            )));
         }
         Ok(created)
     }
@@ -98,7 +103,12 @@ impl Client {
     /// one; `None` when it was not applied. A timed-out attempt may still land, so when the
     /// first look finds nothing it looks again once the request could have landed (one more
     /// `request_timeout`, at most 30 s); still nothing is unknown, not "not applied".
-    fn settle(&self, look: &Look, why: &str, timed_out: bool) -> Result<Option<Configuration>> {
+    fn settle(
+        &self,
+        look: &Look,
+        why: &str,
+        timed_out: bool,
+    ) -> Result<Option<Configuration>, WriteError> {
         if let Some(created) = self.find_created(look).map_err(|e| unsettled(e, why))? {
             self.found_notice(&created, why);
             return Ok(Some(created));
@@ -121,29 +131,31 @@ impl Client {
                 self.found_notice(&created, why);
                 Ok(Some(created))
             }
-            None => Err(Unsettled(format!(
+            None => Err(WriteError::Unsettled(format!(
                 "{why}; {} later listing still shows no configuration with the fields sent, but a create that timed out may yet be applied, so it was not sent again{}; run `private-registries list --org {}` before creating it again",
                 retry::secs(wait),
-                if cancelled { " (and the run was cancelled)" } else { "" },
+                if cancelled {
+                    " (and the run was cancelled)"
+                } else {
+                    ""
+                },
                 look.org
-            ))
-            .into()),
+            ))),
         }
     }
 
     /// A 2xx create whose body cannot be read: it was applied, so find it rather than repeat.
-    fn created_after_all(&self, look: &Look, status: u16) -> Result<Configuration> {
+    fn created_after_all(&self, look: &Look, status: u16) -> Result<Configuration, WriteError> {
         let path = registries_path(look.org);
         let unreadable =
             || format!("POST {path} answered {status} but its body is not the configuration JSON");
         match self.find_created(look) {
             Ok(Some(created)) => Ok(created),
-            Ok(None) => Err(Unsettled(format!(
+            Ok(None) => Err(WriteError::Unsettled(format!(
                 "{}; it was probably created, but listing shows no new configuration with the fields sent; run `private-registries list --org {}` to check before creating again",
                 unreadable(),
                 look.org
-            ))
-            .into()),
+            ))),
             Err(e) => Err(unsettled(e, &unreadable())),
         }
     }
@@ -191,24 +203,10 @@ impl Client {
     }
 }
 
-/// A create whose outcome could not be settled: it may or may not have been applied. Its
-/// change is reported as `unknown`, never as not created.
-#[derive(Debug)]
-pub struct Unsettled(pub String);
-
-impl std::fmt::Display for Unsettled {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Unsettled {}
-
-fn unsettled(e: anyhow::Error, why: &str) -> anyhow::Error {
-    Unsettled(format!(
+fn unsettled(e: anyhow::Error, why: &str) -> WriteError {
+    WriteError::Unsettled(format!(
         "{why}; the create's outcome is unknown, so it was not sent again: {e:#}"
     ))
-    .into()
 }
 
 /// The names of the configurations that existed before a run's first create, plus those the

@@ -29,7 +29,7 @@ impl Client {
             path,
             hint_404,
         };
-        self.call(&call, None)
+        self.call(&call, None).map_err(WriteError::into_anyhow)
     }
 
     pub(super) fn org_hint(org: &Org) -> String {
@@ -148,7 +148,7 @@ impl Client {
     }
 
     /// `PATCH /orgs/{org}/private-registries/{name}` (204, no body).
-    pub fn update(&self, org: &Org, name: &ConfigName, body: &Body) -> Result<()> {
+    pub fn update(&self, org: &Org, name: &ConfigName, body: &Body) -> Result<(), WriteError> {
         let path = format!("{}/{name}", registries_path(org));
         let data = to_json(body)?;
         let hint = Self::name_hint(org, name);
@@ -161,7 +161,7 @@ impl Client {
     }
 
     /// `DELETE /orgs/{org}/private-registries/{name}` (204).
-    pub fn delete(&self, org: &Org, name: &ConfigName) -> Result<()> {
+    pub fn delete(&self, org: &Org, name: &ConfigName) -> Result<(), WriteError> {
         let path = format!("{}/{name}", registries_path(org));
         let hint = Self::name_hint(org, name);
         let call = Call {

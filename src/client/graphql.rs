@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::{Result, anyhow, bail};
 use serde::Deserialize;
 
+use super::WriteError;
 use super::decode::decode;
 use super::judge::Call;
 use super::transport::GRAPHQL;
@@ -100,7 +101,9 @@ impl Client {
             hint_404: &hint,
         };
         for attempt in 1..=2 {
-            let response = self.call(&call, Some(&data))?;
+            let response = self
+                .call(&call, Some(&data))
+                .map_err(WriteError::into_anyhow)?;
             let envelope: Envelope = decode("POST", GRAPHQL, &response)?;
             if let Some(limited) = envelope
                 .errors

@@ -15,6 +15,7 @@ mod resolve;
 pub mod retry;
 pub mod tls;
 mod transport;
+mod write_error;
 
 use std::time::{Duration, Instant};
 
@@ -33,8 +34,9 @@ use retry::{Policy, RateHeaders, Retry};
 use transport::{MAX_HEADERS, Response, Wire};
 
 pub use app::Revoker;
+pub use create::Existing;
 use create::key;
-pub use create::{Existing, Unsettled};
+pub use write_error::WriteError;
 
 /// Identifies us to GitHub, as its API guidelines ask: the project and its version.
 pub const USER_AGENT: &str = concat!("private-registries/", env!("CARGO_PKG_VERSION"));
@@ -178,7 +180,7 @@ impl Client {
         method: &'static str,
         path: &str,
         body: Option<&[u8]>,
-    ) -> Result<Result<Response, transport::Transport>> {
+    ) -> Result<Result<Response, transport::Transport>, WriteError> {
         // Minting and revoking an App's token, and GraphQL reads, are not content writes: they
         // are not paced.
         let signs_in = path.starts_with("/app/")
@@ -187,12 +189,11 @@ impl Client {
         if method != "GET" && !signs_in {
             let wait = self.pacer.wait(Instant::now());
             if self.cancel.sleep(wait) || self.cancel.signal().is_some() {
-                return Err(NotSent(format!(
+                return Err(WriteError::NotSent(format!(
                     "{method} {}: not sent: {}",
                     strip_query(path),
                     self.cancelled()
-                ))
-                .into());
+                )));
             }
             self.pacer.sent(Instant::now());
         }
@@ -217,7 +218,7 @@ impl Client {
     }
 
     /// A request that is safe to repeat (GET, PATCH, DELETE), retried per the policy.
-    fn call(&self, call: &Call, body: Option<&[u8]>) -> Result<Response> {
+    fn call(&self, call: &Call, body: Option<&[u8]>) -> Result<Response, WriteError> {
         let mut tries = Tries::new();
         let mut maybe_applied = false;
         loop {
@@ -242,7 +243,7 @@ impl Client {
                         next_page: None,
                     });
                 }
-                Step::Fail { error, .. } => return Err(error),
+                Step::Fail { error, .. } => return Err(WriteError::Failed(error)),
                 Step::Retry {
                     retry,
                     why,
@@ -256,18 +257,6 @@ impl Client {
         }
     }
 }
-
-/// A write that was never put on the wire because the run was cancelled first.
-#[derive(Debug)]
-pub struct NotSent(String);
-
-impl std::fmt::Display for NotSent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for NotSent {}
 
 /// Whether a 400's body says the `X-GitHub-Api-Version` asked for is not supported.
 fn unknown_version(body: &str) -> bool {

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use super::plan::{Plan, Step};
 use super::{Changes, Hooks};
-use crate::client::{Existing, NotSent, Unsettled, pace, retry};
+use crate::client::{Existing, WriteError, pace, retry};
 use crate::model::{Cancel, Configuration, Event, Notify};
 
 /// Applies every planned step; failures are recorded in their step. Once the run is
@@ -52,7 +52,7 @@ pub fn apply(ctx: &Ctx, plan: &mut Plan, hooks: &Hooks) {
                     adopt_created(step, created, notify);
                 }
             }
-            Err(e) if e.downcast_ref::<NotSent>().is_some() => not_sent(step, &hooks.cancel),
+            Err(WriteError::NotSent(_)) => not_sent(step, &hooks.cancel),
             Err(e) => {
                 failed += 1;
                 failure(step, e, says_each.then_some(notify));
@@ -80,10 +80,10 @@ fn planning_failures(plan: &Plan, notify: Option<&Notify>) -> usize {
 
 /// A write that failed, recorded in its step: `unknown` when its outcome could not be settled
 /// (it may have been applied), else `failed`; said at once when `notify` is given (a sync).
-fn failure(step: &mut Step, e: anyhow::Error, notify: Option<&Notify>) {
-    let unsettled = e.downcast_ref::<Unsettled>().is_some();
+fn failure(step: &mut Step, e: WriteError, notify: Option<&Notify>) {
+    let unsettled = matches!(e, WriteError::Unsettled(_));
     let why = if unsettled {
-        format!("{e:#}")
+        e.to_string()
     } else {
         describe_failure(step, &e)
     };
@@ -97,7 +97,7 @@ fn failure(step: &mut Step, e: anyhow::Error, notify: Option<&Notify>) {
         Outcome::Failed
     };
     step.change.error = Some(why);
-    step.failure = Some(e);
+    step.failure = Some(e.into_anyhow());
 }
 
 /// A step left unsent because the run was cancelled.
@@ -157,8 +157,8 @@ impl Progress {
 }
 
 /// `not created: …`, `NAME not updated: …`, `not deleted: …`.
-fn describe_failure(step: &Step, e: &anyhow::Error) -> String {
-    let text = format!("{e:#}");
+fn describe_failure(step: &Step, e: &WriteError) -> String {
+    let text = e.to_string();
     match step.change.action {
         Action::Create => format!("not created: {text}"),
         Action::Update => format!(
@@ -175,7 +175,7 @@ fn apply_step(
     ctx: &Ctx,
     step: &Step,
     known: &mut Option<Existing>,
-) -> Result<Option<Configuration>> {
+) -> Result<Option<Configuration>, WriteError> {
     let target = || {
         step.target
             .as_ref()
