@@ -52,7 +52,7 @@ impl Client {
                         Err(_) => self.created_after_all(&look, response.status),
                     };
                 }
-                Step::Fail { error, unknown } => {
+                Step::Fail { error, unknown, .. } => {
                     if !unknown {
                         return Err(WriteError::Failed(error));
                     }

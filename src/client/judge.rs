@@ -65,6 +65,8 @@ pub enum Step {
     Fail {
         error: anyhow::Error,
         unknown: bool,
+        /// The status GitHub answered with; `None` when no answer came.
+        status: Option<u16>,
     },
 }
 
@@ -107,6 +109,7 @@ fn judge_transport(policy: &Policy, tries: &Tries, t: Transport) -> Step {
     Step::Fail {
         error,
         unknown: t.maybe_sent,
+        status: None,
     }
 }
 
@@ -130,6 +133,7 @@ fn judge_answer(policy: &Policy, call: &Call, tries: &mut Tries, response: Respo
             return Step::Fail {
                 error: tries.gave_up(err.into()),
                 unknown: true,
+                status: Some(response.status),
             };
         }
         let wait = retry::retry_after(&response.rate)
@@ -138,6 +142,7 @@ fn judge_answer(policy: &Policy, call: &Call, tries: &mut Tries, response: Respo
             return Step::Fail {
                 error: too_long(policy, err, "GitHub's retry-after", wait),
                 unknown: true,
+                status: Some(response.status),
             };
         }
         return Step::Retry {
@@ -149,6 +154,7 @@ fn judge_answer(policy: &Policy, call: &Call, tries: &mut Tries, response: Respo
     Step::Fail {
         error: tries.after(policy, err.into()),
         unknown: false,
+        status: Some(response.status),
     }
 }
 
@@ -172,12 +178,14 @@ fn judge_limit(
         return Step::Fail {
             error: too_long(policy, err, limit.describe(), wait),
             unknown: false,
+            status: Some(response.status),
         };
     }
     if tries.last(policy) {
         return Step::Fail {
             error: tries.gave_up(err.into()),
             unknown: false,
+            status: Some(response.status),
         };
     }
     if limit == Limit::Secondary && retry::retry_after(&response.rate).is_none() {

@@ -25,7 +25,7 @@ use ureq::tls::TlsConfig;
 
 use crate::model::auth::Auth;
 use crate::model::types::ApiUrl;
-use crate::model::{ApiError, Cancel, Event, Notify, Org, Secret};
+use crate::model::{Cancel, Event, Notify, Org, Secret};
 use decode::{decode, strip_query};
 use judge::{Call, Step, Tries, judge};
 use listing::*;
@@ -225,9 +225,9 @@ impl Client {
             let result = self.send(call.method, call.path, body)?;
             match judge(&self.policy, call, &mut tries, result) {
                 Step::Done(r) => return Ok(r),
-                Step::Fail { error, .. }
-                    if call.method == "DELETE" && maybe_applied && is_status(&error, 404) =>
-                {
+                Step::Fail {
+                    status: Some(404), ..
+                } if call.method == "DELETE" && maybe_applied => {
                     // An earlier attempt whose answer was lost deleted it: that is success.
                     self.notice(format!(
                         "{} {}: an earlier attempt whose answer was lost deleted it (now 404)",
@@ -271,10 +271,4 @@ fn registries_path(org: &Org) -> String {
 
 fn to_json(body: &impl Serialize) -> Result<Vec<u8>> {
     serde_json::to_vec(body).context("serialising the request body")
-}
-
-fn is_status(error: &anyhow::Error, status: u16) -> bool {
-    error
-        .downcast_ref::<ApiError>()
-        .is_some_and(|e| e.status == status)
 }
