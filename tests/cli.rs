@@ -568,6 +568,42 @@ fn man_writes_a_page_per_command_and_every_reference_resolves() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// At a terminal a table fits its width, as `gh`'s do: the widest cells are cut with `...`
+/// and the name is kept whole (run under a real pseudo-terminal of 100 columns).
+#[test]
+fn a_table_fits_the_terminal_and_cuts_its_widest_cells() {
+    let server = FaultServer::start();
+    let long = "https://npm.example.com/a/registry/path/that/is/far/too/long/for/the/terminal/";
+    server.seed(config("NPM_SECRET", "npm_registry", long));
+    let command = format!(
+        "stty cols 100 rows 40; {} list --org acme --api-url {}",
+        env!("CARGO_BIN_EXE_private-registries"),
+        server.url()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("GH_TOKEN", TOKEN)
+        .env("NO_COLOR", "1")
+        .env("TERM", "dumb")
+        .output()
+        .expect("run script(1)");
+    let screen = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    let row = screen
+        .lines()
+        .find(|l| l.starts_with("NPM_SECRET"))
+        .unwrap_or_else(|| panic!("no row:\n{screen}"));
+    assert!(row.contains("..."), "the long URL is cut: {row}");
+    assert!(!screen.contains(long), "{screen}");
+    for line in screen.lines() {
+        assert!(
+            line.chars().count() <= 100,
+            "wider than the terminal: {line:?}"
+        );
+    }
+}
+
 /// At a terminal, `list` of several orgs is one table with an ORG column holding every org's
 /// configurations, each org's result below it (run under a real pseudo-terminal, `script(1)`).
 #[test]

@@ -132,8 +132,10 @@ pub fn show(outputs: &Outputs, colour: bool, layout: Layout) {
     }
 }
 
-/// The narrowest a column is cut to when the table is too wide for the terminal.
-const MIN_COLUMN: usize = 8;
+/// The narrowest a column is cut to when the table is too wide for the terminal (a column
+/// already narrower, or a wider header, is kept whole). When every column is down to it the
+/// table is as narrow as it gets, and a line may still run past a very narrow terminal.
+const MIN_COLUMN: usize = 12;
 const GAP: usize = 2;
 
 /// Each column's width: its widest cell, the widest columns narrowed one at a time until the
@@ -141,8 +143,11 @@ const GAP: usize = 2;
 fn fitted(mut widths: Vec<usize>, headers: &[&str], width: Option<usize>) -> Vec<usize> {
     let Some(width) = width else { return widths };
     let total = |w: &[usize]| w.iter().sum::<usize>() + GAP * w.len().saturating_sub(1);
+    let natural = widths.clone();
     while total(&widths) > width {
-        let floor = |i: usize| MIN_COLUMN.max(headers.get(i).map_or(0, |h| h.chars().count()));
+        let floor = |i: usize| {
+            natural[i].min(MIN_COLUMN.max(headers.get(i).map_or(0, |h| h.chars().count())))
+        };
         let widest = (0..widths.len())
             .filter(|&i| widths[i] > floor(i))
             .max_by_key(|&i| (widths[i], i));
@@ -248,6 +253,6 @@ mod tests {
         assert!(lines.iter().all(|l| l.chars().count() <= 40));
         // Too narrow for anything: every column keeps its floor, nothing panics.
         let narrow = aligned(&["name", "type", "url"], &rows, false, Some(5));
-        assert_eq!(narrow[1], "NPM   npm_r...  https...");
+        assert_eq!(narrow[1], "NPM   npm_registry  https://n...");
     }
 }
