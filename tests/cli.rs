@@ -325,6 +325,14 @@ fn a_pipe_gets_tab_separated_rows_and_json_is_asked_for_as_gh_has_it() {
     .run();
     exit(&out, 0);
     assert_eq!(out.stdout, "private\n");
+    // A string prints as `jq -r` prints it: its line breaks are lines.
+    let out = cli(&server, &["export", "--org", "acme", "--jq", ".manifest"]).run();
+    exit(&out, 0);
+    assert!(
+        out.stdout.lines().any(|l| l == "- name: NPM_SECRET"),
+        "{}",
+        out.dump()
+    );
 
     let before = server.requests().len();
     let out = cli(

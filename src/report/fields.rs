@@ -117,9 +117,19 @@ impl Records {
             .map(|f| format!("{:?}", crate::model::shorten(f)))
             .collect::<Vec<_>>()
             .join(", ");
+        let all = self.all();
+        let near = unknown.iter().find_map(|f| {
+            all.iter()
+                .copied()
+                .filter(|a| strsim::osa_distance(f, a) <= 2)
+                .min_by_key(|a| strsim::osa_distance(f, a))
+        });
+        let hint = near
+            .map(|n| format!(" (did you mean `{n}`?)"))
+            .unwrap_or_default();
         Err(format!(
-            "unknown JSON field {named}; this command's fields are: {}",
-            self.all().join(", ")
+            "unknown JSON field {named}{hint}; this command's fields are: {}",
+            all.join(", ")
         ))
     }
 
@@ -186,11 +196,13 @@ mod tests {
         );
         let err = list.parse("name,nmae,secret").unwrap_err();
         assert!(
-            err.starts_with("unknown JSON field \"nmae\", \"secret\";"),
+            err.starts_with("unknown JSON field \"nmae\", \"secret\" (did you mean `name`?);"),
             "{err}"
         );
         assert!(err.contains("name, registry_type, url"), "{err}");
         assert!(records_of(Operation::Sync).parse("outcome").is_ok());
+        let near = list.parse("nmae").unwrap_err();
+        assert!(near.contains("(did you mean `name`?)"), "{near}");
         assert!(records_of(Operation::Sync).parse("visibility").is_err());
         assert!(list.parse(",").is_err());
     }

@@ -76,7 +76,9 @@ pub fn document(outputs: &Outputs, view: &JsonView) -> Result<()> {
         Some(code) => jq::run(code, &doc)
             .map_err(|e| anyhow::anyhow!("`--jq`: {e}"))?
             .iter()
-            .map(|line| format!("{}\n", text::escape(line)))
+            // As `jq -r` prints: a string's own line breaks and tabs stay (`@tsv`, a
+            // manifest); every other control character is escaped.
+            .map(|line| format!("{}\n", text::escape_keeping_lines(line)))
             .collect(),
         None => serde_json::to_string_pretty(&doc)
             .map(|json| format!("{}\n", text::escape_json(&json)))
