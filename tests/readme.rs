@@ -5,23 +5,12 @@ use std::collections::BTreeSet;
 const ACTION: &str = include_str!("../action.yml");
 const README: &str = include_str!("../README.md");
 
-/// Names declared under a top-level `section:` of action.yml (two-space-indented keys).
+/// Names declared under a top-level `section:` of action.yml, read by the test kit's one
+/// reader of it.
 fn declared(section: &str) -> BTreeSet<String> {
-    let mut inside = false;
-    let mut names = BTreeSet::new();
-    for line in ACTION.lines() {
-        if !line.starts_with(' ') && !line.is_empty() {
-            inside = line == format!("{section}:");
-            continue;
-        }
-        if let Some(key) = line.strip_prefix("  ").and_then(|l| l.strip_suffix(':'))
-            && inside
-            && !key.starts_with(' ')
-        {
-            names.insert(key.to_string());
-        }
-    }
-    names
+    crate::support::parse_action_section(ACTION, section)
+        .into_keys()
+        .collect()
 }
 
 /// Names in the first column of the table under README's `## heading`.

@@ -743,15 +743,22 @@ pub fn declared_inputs() -> &'static BTreeMap<String, String> {
 /// Line-based reader of the `inputs:` block of an action.yml (two-space indented names,
 /// four-space `default:`).
 pub fn parse_action_inputs(text: &str) -> BTreeMap<String, String> {
+    parse_action_section(text, "inputs")
+}
+
+/// The one reader of action.yml here: the names of a top-level `section:` (`inputs`,
+/// `outputs`), each with its literal `default:` (else `""`).
+pub fn parse_action_section(text: &str, section: &str) -> BTreeMap<String, String> {
     let mut inputs = BTreeMap::new();
     let mut in_inputs = false;
     let mut current: Option<String> = None;
+    let header = format!("{section}:");
     for line in text.lines() {
         if line.trim().is_empty() || line.trim_start().starts_with('#') {
             continue;
         }
         if !line.starts_with(' ') {
-            in_inputs = line.trim_end() == "inputs:";
+            in_inputs = line.trim_end() == header;
             current = None;
             continue;
         }
