@@ -785,7 +785,29 @@ fn errors_at_a_terminal_speak_the_command_lines_language() {
         "secret MISSING_ONE is not set: pass --secrets-file FILE",
         "export UNSET_VAR=",
     ]);
-    let all = format!("{}{}{}", out.stdout, out.stderr, overlay.stderr);
+    // What only planning finds (a `set` that would create) is worded for the terminal too.
+    let set = cli(
+        &server,
+        &[
+            "set",
+            "--org",
+            "acme",
+            "--registry-type",
+            "npm_registry",
+            "--url",
+            "https://new.example.com/",
+        ],
+    )
+    .run();
+    exit(&set, 2);
+    set.assert_mentions(&[
+        "`--visibility`: required to create a configuration",
+        "`--secret-stdin` / `--secret-env`: required to create",
+    ]);
+    let all = format!(
+        "{}{}{}{}",
+        out.stdout, out.stderr, overlay.stderr, set.stderr
+    );
     for action_words in ["step's env", "toJSON", "input `", "operation list"] {
         assert!(
             !all.contains(action_words),

@@ -267,3 +267,108 @@ fn the_readmes_inline_commands_run() {
         .collect();
     assert!(writes.is_empty(), "{writes:?}");
 }
+
+/// Every command's `--help` example, pasted into bash as it is, against the stand-in: the
+/// org holds what the examples name, the working directory the files they read, and `aws` is
+/// a stand-in that prints a token. Three paths outside the test's home are moved into it
+/// (`/etc/bash_completion.d/`, `/usr/local/share/man/man1`), and the system's `mandb` and `man`
+/// viewer are left out: they are not this tool.
+#[test]
+fn every_help_example_runs_as_written() {
+    let walk = Walk::new("help");
+    // `set`'s example rotates the token of a configuration that exists.
+    for (name, url) in [
+        ("NPM_REGISTRY_SECRET", "https://npm.example.com/"),
+        ("OLD_NPM_SECRET", "https://old.example.com/"),
+        (
+            "CODEARTIFACT_NPM",
+            "https://acme-1234.d.codeartifact.eu-west-1.amazonaws.com/npm/main/",
+        ),
+    ] {
+        walk.server.seed(config(name, "npm_registry", url));
+    }
+    walk.server.repository(support::graphql::RepoFixture {
+        name: "app".into(),
+        private: true,
+        archived: false,
+        fork: false,
+        dependabot: Some("version: 2\nregistries:\n  maven:\n    type: maven-repository\n    url: https://maven.example.com/\n    username: bot\n    password: ${{ secrets.MAVEN_PASSWORD }}\n".into()),
+        binary: false,
+        truncated: false,
+    });
+    let home = walk.home();
+    std::fs::create_dir_all(home.join(".github")).expect(".github");
+    let manifest = "- name: NPM_REGISTRY_SECRET\n  registry_type: npm_registry\n  url: https://npm.example.com/\n  visibility: private\n  secret: ${{ secrets.NPM_TOKEN }}\n";
+    std::fs::write(home.join("registries.yml"), manifest).expect("registries.yml");
+    let dependabot = "version: 2\nregistries:\n  npm:\n    type: npm-registry\n    url: https://npm.example.com/\n    token: ${{ secrets.NPM_TOKEN }}\n";
+    std::fs::write(home.join(".github/dependabot.yml"), dependabot).expect("dependabot.yml");
+    std::fs::write(home.join(".env"), "NPM_TOKEN=npm-t0ken-from-env\n").expect(".env");
+    let aws = walk.dir.join("bin/aws");
+    std::fs::write(&aws, "#!/bin/sh\necho aws-codeartifact-t0ken\n").expect("aws");
+    let mut perms = std::fs::metadata(&aws).expect("aws").permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&aws, perms).expect("chmod aws");
+    let mut ran = 0;
+    for command in [
+        "list",
+        "get",
+        "public-key",
+        "create",
+        "update",
+        "set",
+        "delete",
+        "sync",
+        "diff",
+        "export",
+        "discover",
+        "completions",
+        "man",
+    ] {
+        let help = Command::new(env!("CARGO_BIN_EXE_private-registries"))
+            .args([command, "--help"])
+            .output()
+            .expect("--help");
+        let text = String::from_utf8_lossy(&help.stdout).into_owned();
+        let example: String = text
+            .lines()
+            .skip_while(|l| !l.starts_with("Example"))
+            .skip(1)
+            .take_while(|l| !l.trim().is_empty())
+            .filter(|l| !l.trim_start().starts_with("man "))
+            .map(|l| format!("{}\n", l.trim_start()))
+            .collect();
+        let example = example
+            .replace("/etc/bash_completion.d/", "$HOME/")
+            .replace("/usr/local/share/man/man1", "$HOME/man1")
+            .replace(" && mandb -q", "");
+        assert!(!example.trim().is_empty(), "{command}: no example");
+        let (ok, stdout, stderr) = walk.run(&example);
+        let drift = command == "diff" && stderr.contains("drift:");
+        assert!(ok || drift, "{command}: {example}\n{stdout}\n{stderr}");
+        ran += 1;
+    }
+    assert_eq!(ran, 13);
+    // discover's dependabot.yml came with its overlay beside it, as export's does.
+    let overlay = std::fs::read_to_string(home.join("registries.overlay.yml")).expect("overlay");
+    assert!(
+        overlay.contains("Who may use each proposed registry"),
+        "{overlay}"
+    );
+    assert!(
+        walk.home().join("private-registries").exists(),
+        "completions wrote no file"
+    );
+    assert!(walk.home().join("man1/private-registries-sync.1").exists());
+    let writes = walk.server.writes();
+    for expected in [
+        "POST /orgs/acme/private-registries",
+        "PATCH /orgs/acme/private-registries/NPM_REGISTRY_SECRET",
+        "PATCH /orgs/acme/private-registries/CODEARTIFACT_NPM",
+        "DELETE /orgs/acme/private-registries/OLD_NPM_SECRET",
+    ] {
+        assert!(
+            writes.iter().any(|w| w == expected),
+            "{expected} in {writes:?}"
+        );
+    }
+}

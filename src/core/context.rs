@@ -17,15 +17,18 @@ pub struct Ctx<'a> {
     key: OnceCell<Result<PublicKey, String>>,
     /// Repository ids by lower-cased name (GitHub's names are case-insensitive).
     repo_ids: RefCell<BTreeMap<String, u64>>,
+    /// How the front end names an input (see [`Request`](super::Request)).
+    pub input_name: fn(&str) -> String,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(client: &'a Client, org: &'a Org) -> Self {
+    pub fn new(client: &'a Client, org: &'a Org, input_name: fn(&str) -> String) -> Self {
         Ctx {
             client,
             org,
             key: OnceCell::new(),
             repo_ids: RefCell::new(BTreeMap::new()),
+            input_name,
         }
     }
 

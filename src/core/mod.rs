@@ -43,6 +43,9 @@ pub struct Request {
     /// A dry run's `${{ secrets.NAME }}` references whose values this job does not have: the
     /// plan counts them as rotations all the same; the report names them.
     pub unresolved_secrets: Vec<String>,
+    /// How the front end names an input in a message: ``input `url` `` in a workflow, `` `--url` ``
+    /// at a terminal (a problem only planning finds is worded like the others).
+    pub input_name: fn(&str) -> String,
 }
 
 /// The operation with exactly the data it needs.

@@ -32,7 +32,7 @@ pub(super) fn signed_in(client: &Client, org: &Org, request: &Request, hooks: &H
 
 /// The request for one org.
 pub(super) fn run_org(client: &Client, org: &Org, request: &Request, hooks: &Hooks) -> Run {
-    let ctx = Ctx::new(client, org);
+    let ctx = Ctx::new(client, org, request.input_name);
     let org = org.clone();
     let read = |answer: anyhow::Result<Answer>| match answer {
         Ok(a) => Run {

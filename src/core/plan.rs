@@ -158,10 +158,6 @@ pub fn delete(name: &ConfigName) -> Plan {
     ))
 }
 
-fn input(key: &str) -> String {
-    format!("input `{key}`")
-}
-
 /// `set`: the idempotent create-or-update that rotation needs.
 ///
 /// Matches by name if given, else by registry type and normalised URL; patches only what
@@ -198,14 +194,14 @@ pub fn set(ctx: &Ctx, name: Option<&ConfigName>, spec: &RegistrySpec) -> Result<
 }
 
 fn set_create(ctx: &Ctx, name: Option<&ConfigName>, spec: &RegistrySpec) -> Result<Step> {
-    let problems = spec.creation_problems(&input);
+    let problems = spec.creation_problems(&ctx.input_name);
     if !problems.is_empty() {
         let what = match name {
             Some(n) => format!("no configuration named `{n}` exists"),
             None => "no configuration matches registry_type and url".to_string(),
         };
         let mut errors = vec![format!(
-            "operation set: {what}, so one would be created, which needs more inputs"
+            "set: {what}, so one would be created, which needs more"
         )];
         errors.extend(problems);
         return Err(Error::Invalid(errors).into());
@@ -225,14 +221,14 @@ fn set_update(ctx: &Ctx, current: &Configuration, spec: &RegistrySpec) -> Result
         }) => {
             return Err(Error::invalid(format!(
                 "{}: `{name}` uses auth_type {auth} and GitHub cannot change auth_type in place; delete it (operation: delete, name: {name}) and run set again to create it with {wanted}",
-                input("auth_type")
+                (ctx.input_name)("auth_type")
             ))
             .into());
         }
         Some(Refusal::SecretForOidc { current: auth }) => {
             return Err(Error::invalid(format!(
                 "{}: `{name}` uses auth_type {auth}, which takes no secret; leave secret empty",
-                input("secret")
+                (ctx.input_name)("secret")
             ))
             .into());
         }

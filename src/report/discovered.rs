@@ -69,6 +69,28 @@ fn summary(o: &mut Outputs, org: &Org, census: &Census, totals: &str) {
     }
 }
 
+/// The proposal written to `path`, and a dependabot.yml's overlay beside it (as `export`
+/// writes it: `FILE.overlay.yml`, to pass as `--overlay`), each said in the table's notes.
+fn write_files(o: &mut Outputs, path: &Path, proposal: &super::proposal::Proposal) {
+    o.files
+        .push((path.to_path_buf(), proposal.manifest.clone()));
+    let mut said = vec![format!(
+        "wrote the proposed manifest to {}",
+        cell(&path.display().to_string())
+    )];
+    if let Some(overlay) = &proposal.overlay {
+        let beside = path.with_extension("overlay.yml");
+        o.files.push((beside.clone(), overlay.clone()));
+        said.push(format!(
+            "wrote the overlay to {}: pass it as --overlay (the overlay input) to sync or diff that file",
+            cell(&beside.display().to_string())
+        ));
+    }
+    if let Some(notes) = o.table.as_mut().map(|t| &mut t.notes) {
+        notes.extend(said);
+    }
+}
+
 pub fn discovered(
     o: &mut Outputs,
     org: &Org,
@@ -104,13 +126,7 @@ pub fn discovered(
         });
     }
     if let Some(p) = path {
-        o.files.push((p.to_path_buf(), proposal.manifest.clone()));
-        if let Some(notes) = o.table.as_mut().map(|t| &mut t.notes) {
-            notes.push(format!(
-                "wrote the proposed manifest to {}",
-                cell(&p.display().to_string())
-            ));
-        }
+        write_files(o, p, &proposal);
     }
     o.text("manifest", proposal.manifest);
     if let Some(overlay) = proposal.overlay {

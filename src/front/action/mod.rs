@@ -92,6 +92,7 @@ pub fn request(env: &Env) -> Result<Request, Error> {
             dry_run,
             unresolved_secrets,
             command,
+            input_name: input,
         }),
         _ => {
             if errors.is_empty() {

@@ -177,6 +177,7 @@ fn request(
                 dry_run: common.dry_run,
                 unresolved_secrets,
                 command,
+                input_name: flag,
             },
             source,
             host,

@@ -185,7 +185,7 @@ pub enum Cmd {
     /// Find every registry the org's repositories configure in their own dependabot.yml, and
     /// propose the org manifest that moves them up (writes nothing)
     #[command(
-        after_help = "Example:\n  private-registries discover --org acme --format dependabot -o registries.yml\n  private-registries sync --org acme --registries registries.yml --dry-run"
+        after_help = "Example:\n  private-registries discover --org acme --format dependabot -o registries.yml\n  private-registries sync --org acme --registries registries.yml \\\n    --overlay registries.overlay.yml --dry-run"
     )]
     Discover {
         #[command(flatten)]
