@@ -576,6 +576,21 @@ fn man_writes_a_page_per_command_and_every_reference_resolves() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// What `command` prints to a real pseudo-terminal (`script(1)`), signed in with the test
+/// token, without colour.
+fn on_a_terminal(command: &str) -> String {
+    let out = std::process::Command::new("script")
+        .args(["-qec", command, "/dev/null"])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("GH_TOKEN", TOKEN)
+        .env("NO_COLOR", "1")
+        .env("TERM", "dumb")
+        .output()
+        .expect("run script(1)");
+    String::from_utf8_lossy(&out.stdout).replace('\r', "")
+}
+
 /// At a terminal a table fits its width, as `gh`'s do: the widest cells are cut with `...`
 /// and the name is kept whole (run under a real pseudo-terminal of 100 columns).
 #[test]
@@ -588,16 +603,7 @@ fn a_table_fits_the_terminal_and_cuts_its_widest_cells() {
         env!("CARGO_BIN_EXE_private-registries"),
         server.url()
     );
-    let out = std::process::Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .env("GH_TOKEN", TOKEN)
-        .env("NO_COLOR", "1")
-        .env("TERM", "dumb")
-        .output()
-        .expect("run script(1)");
-    let screen = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    let screen = on_a_terminal(&command);
     let row = screen
         .lines()
         .find(|l| l.starts_with("NPM_SECRET"))
@@ -628,16 +634,7 @@ fn several_orgs_at_a_terminal_are_one_table_with_an_org_column() {
         env!("CARGO_BIN_EXE_private-registries"),
         server.url()
     );
-    let out = std::process::Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .env("GH_TOKEN", TOKEN)
-        .env("NO_COLOR", "1")
-        .env("TERM", "dumb")
-        .output()
-        .expect("run script(1)");
-    let screen = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    let screen = on_a_terminal(&command);
     let lines: Vec<&str> = screen.lines().collect();
     let header = lines
         .iter()
@@ -825,18 +822,8 @@ fn errors_at_a_terminal_speak_the_command_lines_language() {
 #[test]
 fn every_help_example_can_be_pasted_as_it_is() {
     for command in COMMANDS {
-        let help = std::process::Command::new(env!("CARGO_BIN_EXE_private-registries"))
-            .args([command, "--help"])
-            .output()
-            .expect("run --help");
-        let text = String::from_utf8_lossy(&help.stdout);
-        let example: Vec<&str> = text
-            .lines()
-            .skip_while(|l| !l.starts_with("Example"))
-            .skip(1)
-            .take_while(|l| !l.trim().is_empty())
-            .collect();
-        assert!(!example.is_empty(), "{command}: no example\n{text}");
+        let example = support::help_example(command);
+        assert!(!example.is_empty(), "{command}: no example");
         for pair in example.windows(2) {
             let goes_on = pair[1].starts_with("    ");
             assert_eq!(

@@ -118,6 +118,19 @@ impl Drop for Walk {
     }
 }
 
+/// A repository configuring a registry of its own, for `discover` to find.
+fn a_repository_with_its_own_registry(server: &FaultServer) {
+    server.repository(support::graphql::RepoFixture {
+        name: "app".into(),
+        private: true,
+        archived: false,
+        fork: false,
+        dependabot: Some("version: 2\nregistries:\n  maven:\n    type: maven-repository\n    url: https://maven.example.com/\n    username: bot\n    password: ${{ secrets.MAVEN_PASSWORD }}\n".into()),
+        binary: false,
+        truncated: false,
+    });
+}
+
 fn exists(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.len() > 0)
 }
@@ -212,16 +225,7 @@ fn the_readmes_inline_commands_run() {
         "npm_registry",
         "https://npm.example.com/",
     ));
-    // A repository configuring a registry of its own, for discover to find.
-    walk.server.repository(support::graphql::RepoFixture {
-        name: "app".into(),
-        private: true,
-        archived: false,
-        fork: false,
-        dependabot: Some("version: 2\nregistries:\n  maven:\n    type: maven-repository\n    url: https://maven.example.com/\n    username: bot\n    password: ${{ secrets.MAVEN_PASSWORD }}\n".into()),
-        binary: false,
-        truncated: false,
-    });
+    a_repository_with_its_own_registry(&walk.server);
     let commands: Vec<String> = README
         .split('`')
         .skip(1)
@@ -287,15 +291,7 @@ fn every_help_example_runs_as_written() {
     ] {
         walk.server.seed(config(name, "npm_registry", url));
     }
-    walk.server.repository(support::graphql::RepoFixture {
-        name: "app".into(),
-        private: true,
-        archived: false,
-        fork: false,
-        dependabot: Some("version: 2\nregistries:\n  maven:\n    type: maven-repository\n    url: https://maven.example.com/\n    username: bot\n    password: ${{ secrets.MAVEN_PASSWORD }}\n".into()),
-        binary: false,
-        truncated: false,
-    });
+    a_repository_with_its_own_registry(&walk.server);
     let home = walk.home();
     std::fs::create_dir_all(home.join(".github")).expect(".github");
     let manifest = "- name: NPM_REGISTRY_SECRET\n  registry_type: npm_registry\n  url: https://npm.example.com/\n  visibility: private\n  secret: ${{ secrets.NPM_TOKEN }}\n";
@@ -324,16 +320,8 @@ fn every_help_example_runs_as_written() {
         "completions",
         "man",
     ] {
-        let help = Command::new(env!("CARGO_BIN_EXE_private-registries"))
-            .args([command, "--help"])
-            .output()
-            .expect("--help");
-        let text = String::from_utf8_lossy(&help.stdout).into_owned();
-        let example: String = text
-            .lines()
-            .skip_while(|l| !l.starts_with("Example"))
-            .skip(1)
-            .take_while(|l| !l.trim().is_empty())
+        let example: String = support::help_example(command)
+            .iter()
             .filter(|l| !l.trim_start().starts_with("man "))
             .map(|l| format!("{}\n", l.trim_start()))
             .collect();

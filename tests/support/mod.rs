@@ -790,6 +790,22 @@ pub fn parse_action_section(text: &str, section: &str) -> BTreeMap<String, Strin
     inputs
 }
 
+/// The lines of a command's `--help` example, as printed (indented, continued lines with
+/// `\`).
+pub fn help_example(command: &str) -> Vec<String> {
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_private-registries"))
+        .args([command, "--help"])
+        .output()
+        .expect("run --help");
+    String::from_utf8_lossy(&help.stdout)
+        .lines()
+        .skip_while(|l| !l.starts_with("Example"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 fn fresh_dir() -> PathBuf {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
