@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 use support::faults::{FaultServer, Reply};
-use support::{Action, Outcome, TOKEN, config};
+use support::{Action, COMMANDS, Outcome, TOKEN, config};
 
 const NPM_URL: &str = "https://npm.example.com/";
 
@@ -40,23 +40,6 @@ fn cli(server: &FaultServer, args: &[&str]) -> Action {
 fn exit(out: &Outcome, code: i32) {
     assert_eq!(out.status.code(), Some(code), "{}", out.dump());
 }
-
-/// Every command of the command line.
-const COMMANDS: [&str; 13] = [
-    "list",
-    "get",
-    "public-key",
-    "create",
-    "update",
-    "set",
-    "delete",
-    "sync",
-    "diff",
-    "export",
-    "discover",
-    "completions",
-    "man",
-];
 
 #[test]
 fn help_of_every_command_has_an_example_and_completions_and_man_are_generated() {

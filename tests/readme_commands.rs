@@ -305,21 +305,7 @@ fn every_help_example_runs_as_written() {
     std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
     std::fs::set_permissions(&aws, perms).expect("chmod aws");
     let mut ran = 0;
-    for command in [
-        "list",
-        "get",
-        "public-key",
-        "create",
-        "update",
-        "set",
-        "delete",
-        "sync",
-        "diff",
-        "export",
-        "discover",
-        "completions",
-        "man",
-    ] {
+    for command in support::COMMANDS {
         let example: String = support::help_example(command)
             .iter()
             .filter(|l| !l.trim_start().starts_with("man "))

@@ -790,6 +790,23 @@ pub fn parse_action_section(text: &str, section: &str) -> BTreeMap<String, Strin
     inputs
 }
 
+/// Every command of the command line.
+pub const COMMANDS: [&str; 13] = [
+    "list",
+    "get",
+    "public-key",
+    "create",
+    "update",
+    "set",
+    "delete",
+    "sync",
+    "diff",
+    "export",
+    "discover",
+    "completions",
+    "man",
+];
+
 /// The lines of a command's `--help` example, as printed (indented, continued lines with
 /// `\`).
 pub fn help_example(command: &str) -> Vec<String> {
