@@ -10,7 +10,7 @@ use zeroize::Zeroize;
 use crate::front::env::Env;
 use crate::front::shared::closest;
 use crate::model::OidcField;
-use crate::model::spec::{RawSpec, SPEC_KEYS};
+use crate::model::spec::SPEC_KEYS;
 
 /// The inputs besides the registry keys ([`SPEC_KEYS`] and the OIDC fields).
 pub(super) const INPUTS: &[&str] = &[
@@ -86,17 +86,6 @@ impl Drop for Raw {
         self.secrets.zeroize();
         // `rest` holds `secret`.
         for value in self.rest.values_mut() {
-            value.zeroize();
-        }
-    }
-}
-
-/// The registry inputs (the secret among them), cleared when dropped.
-pub(super) struct Wiped(pub(super) RawSpec);
-
-impl Drop for Wiped {
-    fn drop(&mut self) {
-        for value in self.0.values_mut() {
             value.zeroize();
         }
     }

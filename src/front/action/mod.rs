@@ -21,7 +21,7 @@ use crate::front::files;
 use crate::front::manifest;
 use crate::front::secrets::{Need, Secrets};
 use crate::front::shared::{self, Given};
-use crate::model::spec::SPEC_KEYS;
+use crate::model::spec::{RawSpec, SPEC_KEYS};
 use crate::model::types::ApiUrl;
 use crate::model::{Entry, Error, OidcField, Operation, Org, parse_bool};
 use crate::report::Sink;
@@ -212,7 +212,7 @@ fn command(
     let given = Given {
         operation,
         name: raw.name.as_deref(),
-        spec: &spec.0,
+        spec: &spec,
         paging,
         per_page,
         page,
@@ -229,27 +229,26 @@ fn command(
     shared::command(&given, &input, errors)
 }
 
-/// The registry inputs given (the keys of [`SPEC_KEYS`] and the OIDC fields), wiped when
-/// dropped. Secrets are taken verbatim (a password may end in spaces); the rest trimmed.
-fn registry_spec(raw: &Raw) -> Wiped {
-    Wiped(
-        raw.rest
-            .iter()
-            .filter(|(k, _)| {
-                SPEC_KEYS.contains(&k.as_str())
-                    || OidcField::ALL.iter().any(|f| f.as_str() == k.as_str())
-            })
-            .map(|(k, v)| {
-                let v = if k == "secret" {
-                    v.clone()
-                } else {
-                    v.trim().to_string()
-                };
-                (k.clone(), v)
-            })
-            .filter(|(_, v)| !v.is_empty())
-            .collect(),
-    )
+/// The registry inputs given (the keys of [`SPEC_KEYS`] and the OIDC fields; a [`RawSpec`]
+/// clears them when dropped). Secrets are taken verbatim (a password may end in spaces); the
+/// rest trimmed.
+fn registry_spec(raw: &Raw) -> RawSpec {
+    raw.rest
+        .iter()
+        .filter(|(k, _)| {
+            SPEC_KEYS.contains(&k.as_str())
+                || OidcField::ALL.iter().any(|f| f.as_str() == k.as_str())
+        })
+        .map(|(k, v)| {
+            let v = if k == "secret" {
+                v.clone()
+            } else {
+                v.trim().to_string()
+            };
+            (k.clone(), v)
+        })
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
 }
 
 /// A manifest's inputs given to an operation that reads none.

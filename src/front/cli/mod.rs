@@ -272,7 +272,7 @@ fn command(
     errors: &mut Vec<String>,
 ) -> Option<crate::core::Command> {
     let (operation, name, registry) = given_of(&cli.command);
-    let mut spec = registry_spec(registry, env, errors);
+    let spec = registry_spec(registry, env, errors);
     let (per_page, page, paging) = paging(&cli.command, errors);
     let need = shared::need(operation, common.dry_run);
     let (registries, prune) = match &cli.command {
@@ -302,11 +302,8 @@ fn command(
         include: include(&cli.command),
         parse_file: manifest::parse_repository_file,
     };
-    let command = shared::command(&given, &flag, errors);
-    for value in spec.values_mut() {
-        zeroize::Zeroize::zeroize(value);
-    }
-    command
+    // The secret's text is cleared when `spec` is dropped (a RawSpec does it).
+    shared::command(&given, &flag, errors)
 }
 
 /// The registry flags given, by their API names, and the secret.

@@ -264,3 +264,13 @@ fn made_needs_every_field_sent_and_ids_only_where_reported() {
         assert!(!sent.made(&config(c)), "{key}");
     }
 }
+
+#[test]
+fn a_raw_spec_never_shows_a_value() {
+    let mut raw = RawSpec::new();
+    raw.insert("secret".into(), "hunter2-the-secret".into());
+    raw.insert("url".into(), "https://npm.example.com".into());
+    let shown = format!("{raw:?}");
+    assert_eq!(shown, r#"{"secret", "url"}"#);
+    assert!(!shown.contains("hunter2"));
+}
