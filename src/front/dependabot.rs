@@ -5,8 +5,6 @@
 //! for every label), else `visibility: private`. A key the org API cannot hold is an error that
 //! names the label and the key; nothing is dropped silently.
 
-use std::collections::BTreeMap;
-
 use serde_norway::{Mapping, Value as Yaml};
 
 use super::env::Env;
@@ -361,44 +359,4 @@ fn check_overlay(map: &Mapping, cx: &Context, errors: &mut Vec<String>) {
             }
         }
     }
-}
-
-/// Labels given twice under `registries:` (YAML refuses the document, without naming them).
-pub fn duplicate_labels(text: &str) -> Vec<(String, usize, usize)> {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    let mut dups = Vec::new();
-    let lines: Vec<&str> = text.lines().collect();
-    let top_level_map = !lines
-        .iter()
-        .any(|l| l.trim_end() == "registries:" || l.starts_with("registries:"));
-    let mut inside = top_level_map;
-    let mut indent: Option<usize> = if top_level_map { Some(0) } else { None };
-    for (n, line) in lines.iter().enumerate() {
-        let body = line.trim_start();
-        if body.is_empty() || body.starts_with('#') {
-            continue;
-        }
-        let depth = line.len() - body.len();
-        if !top_level_map && depth == 0 {
-            inside = body.starts_with("registries:");
-            indent = None;
-            continue;
-        }
-        if !inside {
-            continue;
-        }
-        let level = *indent.get_or_insert(depth);
-        if depth == level
-            && let Some((key, _)) = body.split_once(':')
-        {
-            let key = key.trim().trim_matches(['"', '\'']).to_string();
-            match seen.get(&key) {
-                Some(first) => dups.push((key, *first, n + 1)),
-                None => {
-                    seen.insert(key, n + 1);
-                }
-            }
-        }
-    }
-    dups
 }

@@ -91,7 +91,7 @@ pub(super) fn not_said_again(said: &[String], more: Vec<String>) -> Vec<String> 
 /// its own (`alpha (again, line 11)`), so every problem is reported at once.
 pub(super) fn despite_duplicates(src: &Source, load_error: String) -> Vec<String> {
     let origin = src.origin.as_str();
-    let dups = dependabot::duplicate_labels(src.text);
+    let dups = duplicate_labels(src.text);
     if dups.is_empty() {
         return vec![load_error];
     }
@@ -156,4 +156,44 @@ pub(super) fn in_file_order(
     };
     errors.sort_by_key(position);
     errors
+}
+
+/// Labels given twice under `registries:` (YAML refuses the document, without naming them).
+fn duplicate_labels(text: &str) -> Vec<(String, usize, usize)> {
+    let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut dups = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    let top_level_map = !lines
+        .iter()
+        .any(|l| l.trim_end() == "registries:" || l.starts_with("registries:"));
+    let mut inside = top_level_map;
+    let mut indent: Option<usize> = if top_level_map { Some(0) } else { None };
+    for (n, line) in lines.iter().enumerate() {
+        let body = line.trim_start();
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let depth = line.len() - body.len();
+        if !top_level_map && depth == 0 {
+            inside = body.starts_with("registries:");
+            indent = None;
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        let level = *indent.get_or_insert(depth);
+        if depth == level
+            && let Some((key, _)) = body.split_once(':')
+        {
+            let key = key.trim().trim_matches(['"', '\'']).to_string();
+            match seen.get(&key) {
+                Some(first) => dups.push((key, *first, n + 1)),
+                None => {
+                    seen.insert(key, n + 1);
+                }
+            }
+        }
+    }
+    dups
 }

@@ -8,12 +8,14 @@ mod entry;
 mod fields;
 mod patch;
 mod planned;
+mod raw;
 #[cfg(test)]
 mod tests;
 
 pub use entry::{Entry, describe};
 pub use fields::{Body, Fields};
 pub use patch::Refusal;
+pub use raw::RawSpec;
 
 use std::collections::BTreeMap;
 
@@ -59,61 +61,6 @@ const MAX_LEN: &[(&str, usize, &str)] = &[
 ];
 
 const MAX_OTHER: usize = 256;
-
-/// Raw key → value strings (empty values already dropped) to build a spec from.
-///
-/// The secret passes through here as text, so every value is cleared when the map is dropped,
-/// whichever front end built it.
-#[derive(Default)]
-pub struct RawSpec(BTreeMap<String, String>);
-
-impl RawSpec {
-    pub fn new() -> Self {
-        RawSpec::default()
-    }
-}
-
-/// The keys only: a value may be the secret.
-impl std::fmt::Debug for RawSpec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_set().entries(self.0.keys()).finish()
-    }
-}
-
-impl<'a> IntoIterator for &'a RawSpec {
-    type Item = (&'a String, &'a String);
-    type IntoIter = std::collections::btree_map::Iter<'a, String, String>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
-    }
-}
-
-impl std::ops::Deref for RawSpec {
-    type Target = BTreeMap<String, String>;
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
-
-impl std::ops::DerefMut for RawSpec {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.0
-    }
-}
-
-impl FromIterator<(String, String)> for RawSpec {
-    fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Self {
-        RawSpec(pairs.into_iter().collect())
-    }
-}
-
-impl Drop for RawSpec {
-    fn drop(&mut self) {
-        for value in self.0.values_mut() {
-            zeroize::Zeroize::zeroize(value);
-        }
-    }
-}
 
 /// Names a key in an error message, e.g. "input `url`" or "registries[2] (https://…): `url`".
 pub type Label<'a> = &'a dyn Fn(&str) -> String;
