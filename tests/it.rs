@@ -30,6 +30,7 @@ mod readme;
 mod readme_commands;
 #[cfg(unix)]
 mod registries_as_code;
+mod shape;
 #[cfg(unix)]
 mod reliability;
 #[cfg(unix)]
