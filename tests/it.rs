@@ -30,9 +30,9 @@ mod readme;
 mod readme_commands;
 #[cfg(unix)]
 mod registries_as_code;
-mod shape;
 #[cfg(unix)]
 mod reliability;
+mod shape;
 #[cfg(unix)]
 mod summaries;
 #[cfg(unix)]

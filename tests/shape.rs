@@ -23,7 +23,11 @@ fn every_source_file_says_what_it_owns_and_stays_small() {
     assert!(files.len() > 50, "{files:?}");
     for path in files {
         let text = std::fs::read_to_string(&path).expect("read");
-        let shown = path.strip_prefix(&src).unwrap_or(&path).display().to_string();
+        let shown = path
+            .strip_prefix(&src)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
         assert!(text.starts_with("//! "), "{shown}: no `//!` line first");
         let lines = text.lines().count();
         assert!(lines <= 400, "{shown}: {lines} lines");
