@@ -32,8 +32,10 @@ done
 if [[ -n ${SMOKE_BINARY:-} ]]; then
   bin=$SMOKE_BINARY
 else
-  log "cargo build --release --locked --target $TARGET (crt-static)"
-  RUSTFLAGS='-C target-feature=+crt-static' cargo build --release --locked --target "$TARGET"
+  # As the Dockerfile builds the Action's binary: without the `jq` feature (the Action has no
+  # `--jq`; the command line's release binaries keep it).
+  log "cargo build --release --locked --no-default-features --target $TARGET (crt-static)"
+  RUSTFLAGS='-C target-feature=+crt-static' cargo build --release --locked --no-default-features --target "$TARGET"
   bin=target/$TARGET/release/$BIN_NAME
 fi
 [[ -x $bin ]] || die "no binary at $bin"

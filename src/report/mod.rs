@@ -7,6 +7,7 @@ pub mod actions;
 mod discovered;
 pub mod export;
 pub mod fields;
+#[cfg(feature = "jq")]
 mod jq;
 pub mod markdown;
 pub mod orgs;
@@ -21,6 +22,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
+#[cfg(feature = "jq")]
 pub use jq::check as check_jq;
 pub use terminal::{JsonView, Layout};
 

@@ -8,7 +8,7 @@ use std::io::Write;
 use anyhow::{Context, Result};
 
 use super::fields::Records;
-use super::{Outputs, jq, print_err, print_line};
+use super::{Outputs, print_err, print_line};
 use crate::model::text;
 
 /// Rows to show at a terminal, with a title line and the outcome line after.
@@ -73,7 +73,7 @@ pub fn document(outputs: &Outputs, view: &JsonView) -> Result<()> {
         doc = records.select(&doc, fields, view.org.as_deref());
     }
     let text = match &view.jq {
-        Some(code) => jq::run(code, &doc)
+        Some(code) => jq_lines(code, &doc)
             .map_err(|e| anyhow::anyhow!("`--jq`: {e}"))?
             .iter()
             // As `jq -r` prints: a string's own line breaks and tabs stay (`@tsv`, a
@@ -90,6 +90,18 @@ pub fn document(outputs: &Outputs, view: &JsonView) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("writing the outputs as JSON"),
     }
+}
+
+/// What `--jq` prints for `doc`.
+#[cfg(feature = "jq")]
+fn jq_lines(code: &str, doc: &serde_json::Value) -> Result<Vec<String>, String> {
+    super::jq::run(code, doc)
+}
+
+/// A build without the `jq` feature has no `--jq` flag, so no expression reaches here.
+#[cfg(not(feature = "jq"))]
+fn jq_lines(_code: &str, _doc: &serde_json::Value) -> Result<Vec<String>, String> {
+    Err("this build has no jq (it was built without the `jq` feature)".into())
 }
 
 /// The table (or, for outputs without one, each plain output as `key: value`). Off a

@@ -43,7 +43,8 @@ pub(super) fn json_view(
     orgs: Option<&[String]>,
     errors: &mut Vec<String>,
 ) -> Option<JsonView> {
-    if out.json.is_none() && out.jq.is_none() {
+    let jq = jq_of(out, errors);
+    if out.json.is_none() && jq.is_none() {
         return None;
     }
     let records = records_of(operation);
@@ -55,14 +56,25 @@ pub(super) fn json_view(
         }
         None => None,
     };
-    if let Some(code) = &out.jq
-        && let Err(e) = crate::report::check_jq(code)
-    {
-        errors.push(format!("`--jq`: {e}"));
-    }
     Some(JsonView {
         fields,
         org: orgs.filter(|o| o.len() == 1).map(|o| o[0].clone()),
-        jq: out.jq.clone(),
+        jq,
     })
+}
+
+/// `--jq`'s expression, checked to be one jq can run.
+#[cfg(feature = "jq")]
+fn jq_of(out: &Output, errors: &mut Vec<String>) -> Option<String> {
+    let code = out.jq.clone()?;
+    if let Err(e) = crate::report::check_jq(&code) {
+        errors.push(format!("`--jq`: {e}"));
+    }
+    Some(code)
+}
+
+/// A build without the `jq` feature has no `--jq`.
+#[cfg(not(feature = "jq"))]
+fn jq_of(_out: &Output, _errors: &mut [String]) -> Option<String> {
+    None
 }

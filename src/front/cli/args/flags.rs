@@ -54,6 +54,7 @@ pub struct Output {
     pub json: Option<String>,
     /// Filter the JSON output with a jq expression; strings print without quotes
     /// (`--jq '.[].name'`)
+    #[cfg(feature = "jq")]
     #[arg(long, value_name = "EXPRESSION", value_hint = ValueHint::Other)]
     pub jq: Option<String>,
 }
