@@ -7,7 +7,7 @@ use super::change::{Action, Change};
 use super::context::Ctx;
 use super::plan::{Plan, Step};
 use crate::model::types::normalize_url;
-use crate::model::{ConfigName, Configuration, Entry, Refusal};
+use crate::model::{ConfigName, Configuration, Entry, Refusal, name_key};
 
 /// Which configuration an entry is about: `Ok(None)` to create, `Err` when it cannot be told.
 type Matched = Result<Option<usize>, String>;
@@ -30,7 +30,7 @@ fn match_entries(entries: &[Entry], configs: &[Configuration]) -> Vec<Matched> {
     let mut by_name: HashMap<String, usize> = HashMap::with_capacity(configs.len());
     let mut by_key: HashMap<(String, String), Vec<usize>> = HashMap::with_capacity(configs.len());
     for (ci, c) in configs.iter().enumerate() {
-        by_name.entry(c.name.to_ascii_lowercase()).or_insert(ci);
+        by_name.entry(name_key(&c.name)).or_insert(ci);
         if let Some(k) = config_key(c) {
             by_key.entry(k).or_default().push(ci);
         }
@@ -39,7 +39,7 @@ fn match_entries(entries: &[Entry], configs: &[Configuration]) -> Vec<Matched> {
     let mut matched: Vec<Matched> = vec![Ok(None); entries.len()];
     for (i, e) in entries.iter().enumerate() {
         if let Some(name) = &e.name {
-            let hit = by_name.get(&name.as_str().to_ascii_lowercase()).copied();
+            let hit = by_name.get(&name_key(name.as_str())).copied();
             if let Some(ci) = hit {
                 claimed[ci] = Some(i);
             }
@@ -274,4 +274,67 @@ pub fn plan(ctx: &Ctx, entries: &[Entry], prune: bool) -> Result<Plan> {
         sync: true,
         concurrent: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{RegistrySpec, RegistryType};
+
+    fn entry(index: usize, name: Option<&str>, url: &str) -> Entry {
+        Entry {
+            index,
+            name: name.map(|n| n.parse().expect("name")),
+            spec: RegistrySpec {
+                registry_type: Some(RegistryType::NpmRegistry),
+                url: Some(url.parse().expect("url")),
+                ..RegistrySpec::default()
+            },
+            label: None,
+        }
+    }
+
+    fn config(name: &str, url: &str) -> Configuration {
+        serde_json::from_value(serde_json::json!({
+            "name": name, "registry_type": "npm_registry", "url": url, "visibility": "all"
+        }))
+        .expect("configuration")
+    }
+
+    #[test]
+    fn entries_match_by_name_without_case_then_by_type_and_url() {
+        let configs = [
+            config("NPM_A", "https://a.example.com/"),
+            config("NPM_B", "https://b.example.com"),
+        ];
+        let entries = [
+            entry(0, Some("npm_a"), "https://elsewhere.example.com"),
+            entry(1, None, "https://b.example.com/"),
+            entry(2, None, "https://new.example.com"),
+        ];
+        assert_eq!(
+            match_entries(&entries, &configs),
+            [Ok(Some(0)), Ok(Some(1)), Ok(None)]
+        );
+    }
+
+    #[test]
+    fn a_configuration_is_claimed_once_and_a_renamed_one_is_not_created_again() {
+        let configs = [config("GITHUB_CHOSE_THIS", "https://a.example.com")];
+        // Two entries without a name for the same configuration: the second is refused.
+        let twice = [
+            entry(0, None, "https://a.example.com"),
+            entry(1, None, "https://a.example.com"),
+        ];
+        let matched = match_entries(&twice, &configs);
+        assert_eq!(matched[0], Ok(Some(0)));
+        let why = matched[1].clone().expect_err("claimed twice");
+        assert!(why.contains("list each configuration once"), "{why}");
+        // A name GitHub did not give, where the type and url match: not a create.
+        let renamed = [entry(0, Some("MY_NAME"), "https://a.example.com")];
+        let why = match_entries(&renamed, &configs)[0]
+            .clone()
+            .expect_err("renamed");
+        assert!(why.contains("set name: GITHUB_CHOSE_THIS"), "{why}");
+    }
 }

@@ -6,6 +6,8 @@
 mod changes;
 mod drift;
 mod exported;
+#[cfg(test)]
+mod tests;
 
 use changes::*;
 use drift::*;
