@@ -8,14 +8,14 @@ use super::change::{Action, Change, Outcome};
 use super::context::Ctx;
 use super::plan::{Plan, Step};
 use super::{Answer, Changes, Run};
-use crate::model::Error;
+use crate::model::{Error, Org};
 
 fn count(changes: &[Change], f: impl Fn(&Change) -> bool) -> usize {
     changes.iter().filter(|c| f(c)).count()
 }
 
 /// `sync`: every step's change, and the configurations afterwards (no read-back).
-pub fn sync(ctx: &Ctx, mut plan: Plan, dry_run: bool, prune: bool) -> Run {
+pub fn sync(org: &Org, mut plan: Plan, dry_run: bool, prune: bool) -> Run {
     let registries = apply::state_after(&mut plan);
     let kept = std::mem::take(&mut plan.kept);
     let changes: Vec<Change> = plan.steps.into_iter().map(|s| s.change).collect();
@@ -52,7 +52,7 @@ pub fn sync(ctx: &Ctx, mut plan: Plan, dry_run: bool, prune: bool) -> Run {
             failures(&changes)
         ))
     });
-    let mut answer = Changes::new(ctx, dry_run, true);
+    let mut answer = Changes::new(org, dry_run, true);
     answer.prune = prune;
     answer.result = result;
     answer.changes = changes;
@@ -113,7 +113,7 @@ pub fn single(ctx: &Ctx, mut plan: Plan, dry_run: bool) -> Run {
     let Some(mut step) = plan.steps.pop() else {
         return Run::failed(anyhow::anyhow!("internal: an empty plan"));
     };
-    let mut answer = Changes::new(ctx, dry_run, false);
+    let mut answer = Changes::new(ctx.org, dry_run, false);
     answer.name = step.change.name.clone();
     let mut error = step
         .failure
@@ -162,5 +162,100 @@ pub fn single(ctx: &Ctx, mut plan: Plan, dry_run: bool) -> Run {
     Run {
         answer: Some(Answer::Changed(answer)),
         error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Configuration;
+
+    fn config(name: &str) -> Configuration {
+        serde_json::from_value(serde_json::json!({
+            "name": name, "registry_type": "npm_registry",
+            "url": format!("https://{}.example.com/", name.to_ascii_lowercase()),
+            "visibility": "all"
+        }))
+        .expect("configuration")
+    }
+
+    fn step(action: Action, name: &str, outcome: Outcome, error: Option<&str>) -> Step {
+        let mut change = Change::of(action, &config(name), Vec::new());
+        change.outcome = outcome;
+        change.error = error.map(str::to_string);
+        let mut step = Step::failed(change.clone(), String::new());
+        step.change = change;
+        step
+    }
+
+    fn plan(steps: Vec<Step>) -> Plan {
+        Plan {
+            listing: vec![config("A"), config("OLD")],
+            listed: true,
+            sync: true,
+            steps,
+            ..Plan::default()
+        }
+    }
+
+    #[test]
+    fn a_sync_that_failed_says_what_failed_and_what_was_skipped() {
+        let org: Org = "acme".parse().expect("org");
+        let run = sync(
+            &org,
+            plan(vec![
+                step(Action::Update, "A", Outcome::Applied, None),
+                step(
+                    Action::Create,
+                    "B",
+                    Outcome::Failed,
+                    Some("not created: 422"),
+                ),
+                step(Action::Delete, "OLD", Outcome::Skipped, Some("not deleted")),
+            ]),
+            false,
+            true,
+        );
+        let error = run.error.expect("an error").to_string();
+        assert!(
+            error.starts_with(
+                "sync: 1 of 3 steps failed, so 1 prune delete was skipped: `B`: not created: 422"
+            ),
+            "{error}"
+        );
+        let Some(Answer::Changed(c)) = run.answer else {
+            panic!("no answer");
+        };
+        assert_eq!(c.result, "failed");
+        // The skipped delete did not happen: OLD is still in the state afterwards.
+        let after: Vec<String> = c
+            .registries
+            .expect("state")
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        assert!(after.contains(&"OLD".to_string()), "{after:?}");
+    }
+
+    #[test]
+    fn a_sync_with_nothing_to_do_is_unchanged_and_a_dry_run_with_writes_is_planned() {
+        let org: Org = "acme".parse().expect("org");
+        let none = sync(
+            &org,
+            plan(vec![step(Action::Unchanged, "A", Outcome::Nothing, None)]),
+            false,
+            false,
+        );
+        assert!(none.error.is_none());
+        assert!(matches!(none.answer, Some(Answer::Changed(ref c)) if c.result == "unchanged"));
+        let dry = sync(
+            &org,
+            plan(vec![step(Action::Delete, "OLD", Outcome::Planned, None)]),
+            true,
+            true,
+        );
+        assert!(
+            matches!(dry.answer, Some(Answer::Changed(ref c)) if c.result == "planned" && c.dry_run)
+        );
     }
 }

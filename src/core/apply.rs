@@ -18,7 +18,7 @@ use crate::model::{Cancel, Configuration, Event, Notify};
 pub fn apply(ctx: &Ctx, plan: &mut Plan, hooks: &Hooks) {
     let notify = &hooks.notify;
     let says_each = plan.sync;
-    let mut journal = Changes::new(ctx, false, plan.sync);
+    let mut journal = Changes::new(ctx.org, false, plan.sync);
     journal.changes = plan.steps.iter().map(|s| s.change.clone()).collect();
     hooks.journal.begin(journal);
     let mut progress = Progress::new(plan);

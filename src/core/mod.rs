@@ -25,7 +25,6 @@ use crate::model::{
     RegistrySpec,
 };
 use change::Change;
-use context::Ctx;
 use journal::Journal;
 
 /// Everything a run needs, validated, whichever front end built it.
@@ -165,9 +164,9 @@ pub struct Changes {
 
 impl Changes {
     /// An answer with nothing in it yet.
-    fn new(ctx: &Ctx, dry_run: bool, sync: bool) -> Self {
+    fn new(org: &Org, dry_run: bool, sync: bool) -> Self {
         Changes {
-            org: ctx.org.clone(),
+            org: org.clone(),
             sync,
             dry_run,
             prune: false,

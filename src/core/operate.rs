@@ -179,7 +179,7 @@ pub(super) fn write(ctx: &Ctx, command: &Command, dry_run: bool, hooks: &Hooks) 
         }
     }
     let mut run = match command {
-        Command::Sync { prune, .. } => answer::sync(ctx, plan, !applied, *prune),
+        Command::Sync { prune, .. } => answer::sync(ctx.org, plan, !applied, *prune),
         _ => answer::single(ctx, plan, !applied),
     };
     if let (true, Some(Answer::Changed(c))) = (declined, run.answer.as_mut()) {
