@@ -98,3 +98,72 @@ fn drift_of(step: &Step, listing: &[Configuration]) -> Option<Drift> {
     }
     Some(drift)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::change::Change;
+    use crate::model::{Fields, Visibility};
+
+    fn config(name: &str, visibility: &str) -> Configuration {
+        serde_json::from_value(serde_json::json!({
+            "name": name, "registry_type": "npm_registry",
+            "url": "https://npm.example.com/", "visibility": visibility
+        }))
+        .expect("configuration")
+    }
+
+    fn update(listing: &[Configuration], fields: &[&str], body: Fields) -> Step {
+        let name = listing[0].name.parse().expect("name");
+        let mut step = Step::update(
+            name,
+            &listing[0],
+            body,
+            fields.iter().map(|f| f.to_string()).collect(),
+            None,
+        );
+        step.current = Some(0);
+        step
+    }
+
+    #[test]
+    fn an_update_is_drift_in_its_fields_but_a_rotation_alone_is_not() {
+        let listing = [config("NPM", "all")];
+        let body = Fields {
+            visibility: Some(Visibility::Private),
+            ..Fields::default()
+        };
+        let drift =
+            drift_of(&update(&listing, &["visibility", "secret"], body), &listing).expect("drift");
+        assert_eq!(drift.state, "changed");
+        assert_eq!(drift.fields.len(), 1, "the secret is never drift");
+        assert_eq!(drift.fields[0].field, "visibility");
+        assert_eq!(drift.fields[0].manifest.as_deref(), Some("private"));
+        assert_eq!(drift.fields[0].org.as_deref(), Some("all"));
+        let rotation = update(&listing, &["secret"], Fields::default());
+        assert!(drift_of(&rotation, &listing).is_none());
+    }
+
+    #[test]
+    fn a_delete_is_extra_a_create_missing_and_a_failed_step_a_conflict() {
+        let listing = [config("OLD", "all")];
+        let extra = Step::delete("OLD".parse().expect("name"), &listing[0]);
+        assert_eq!(drift_of(&extra, &listing).expect("extra").state, "extra");
+        let spec = crate::model::RegistrySpec::default();
+        let create = Step::create(&spec, &[], None);
+        assert_eq!(
+            drift_of(&create, &listing).expect("missing").state,
+            "missing"
+        );
+        let failed = Step::failed(
+            Change::of(Action::Create, &listing[0], Vec::new()),
+            "registries[0]: matches twice".into(),
+        );
+        let conflict = drift_of(&failed, &listing).expect("conflict");
+        assert_eq!(conflict.state, "conflict");
+        assert_eq!(
+            conflict.note.as_deref(),
+            Some("registries[0]: matches twice")
+        );
+    }
+}
