@@ -135,14 +135,16 @@ pub(super) fn export(
 }
 
 /// Plans a writing command; `Err` when planning itself failed (nothing was written).
-pub(super) fn plan_for(ctx: &Ctx, command: &Command) -> anyhow::Result<Plan> {
+pub(super) fn plan_for(ctx: &Ctx, command: &Command) -> Result<Plan, Error> {
     match command {
-        Command::Create { spec } => plan::create(ctx, spec),
-        Command::Update { name, spec } => plan::update(ctx, name, spec),
+        Command::Create { spec } => plan::create(ctx, spec).map_err(Error::Failed),
+        Command::Update { name, spec } => plan::update(ctx, name, spec).map_err(Error::Failed),
         Command::Set { name, spec } => plan::set(ctx, name.as_ref(), spec),
         Command::Delete { name } => Ok(plan::delete(name)),
-        Command::Sync { entries, prune } => sync::plan(ctx, entries, *prune),
-        _ => Err(anyhow::anyhow!("internal: not a writing command")),
+        Command::Sync { entries, prune } => sync::plan(ctx, entries, *prune).map_err(Error::Failed),
+        _ => Err(Error::Failed(anyhow::anyhow!(
+            "internal: not a writing command"
+        ))),
     }
 }
 

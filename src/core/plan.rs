@@ -2,7 +2,7 @@
 //! change it makes and why. Building one reads (lists, looks repositories up) but never
 //! writes; [`super::apply`] carries it out, and a dry run simply does not.
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
 use super::change::{Action, Change, Outcome};
 use super::context::Ctx;
@@ -162,7 +162,8 @@ pub fn delete(name: &ConfigName) -> Plan {
 ///
 /// Matches by name if given, else by registry type and normalised URL; patches only what
 /// differs (the secret always counts as a change); creates when nothing matches.
-pub fn set(ctx: &Ctx, name: Option<&ConfigName>, spec: &RegistrySpec) -> Result<Plan> {
+/// A refusal is the invalid-input error it is (exit 2), never hidden inside another error.
+pub fn set(ctx: &Ctx, name: Option<&ConfigName>, spec: &RegistrySpec) -> Result<Plan, Error> {
     let listing = ctx.client.list_all(ctx.org)?.configurations;
     let matches: Vec<usize> = (0..listing.len())
         .filter(|i| matches_spec(&listing[*i], name, spec))
@@ -176,13 +177,13 @@ pub fn set(ctx: &Ctx, name: Option<&ConfigName>, spec: &RegistrySpec) -> Result<
         }
         several => {
             let names: Vec<&str> = several.iter().map(|i| listing[*i].name.as_str()).collect();
-            bail!(
+            return Err(Error::Failed(anyhow::anyhow!(
                 "{} configurations match registry_type {} and url {}: {}; give `name` to pick one",
                 several.len(),
                 spec.registry_type.map(|t| t.as_str()).unwrap_or("?"),
                 spec.url.as_ref().map(|u| u.as_str()).unwrap_or("?"),
                 names.join(", ")
-            );
+            )));
         }
     };
     Ok(Plan {
@@ -193,7 +194,7 @@ pub fn set(ctx: &Ctx, name: Option<&ConfigName>, spec: &RegistrySpec) -> Result<
     })
 }
 
-fn set_create(ctx: &Ctx, name: Option<&ConfigName>, spec: &RegistrySpec) -> Result<Step> {
+fn set_create(ctx: &Ctx, name: Option<&ConfigName>, spec: &RegistrySpec) -> Result<Step, Error> {
     let problems = spec.creation_problems(&ctx.input_name);
     if !problems.is_empty() {
         let what = match name {
@@ -204,13 +205,13 @@ fn set_create(ctx: &Ctx, name: Option<&ConfigName>, spec: &RegistrySpec) -> Resu
             "set: {what}, so one would be created, which needs more"
         )];
         errors.extend(problems);
-        return Err(Error::Invalid(errors).into());
+        return Err(Error::Invalid(errors));
     }
     let ids = ctx.repository_ids(spec)?;
     Ok(Step::create(spec, &ids, name.cloned()))
 }
 
-fn set_update(ctx: &Ctx, current: &Configuration, spec: &RegistrySpec) -> Result<Step> {
+fn set_update(ctx: &Ctx, current: &Configuration, spec: &RegistrySpec) -> Result<Step, Error> {
     let name: ConfigName = current.name.parse().map_err(|e| {
         anyhow::anyhow!("GitHub listed a configuration whose name cannot be used in a path: {e}")
     })?;
@@ -222,15 +223,13 @@ fn set_update(ctx: &Ctx, current: &Configuration, spec: &RegistrySpec) -> Result
             return Err(Error::invalid(format!(
                 "{}: `{name}` uses auth_type {auth} and GitHub cannot change auth_type in place; delete it (operation: delete, name: {name}) and run set again to create it with {wanted}",
                 (ctx.input_name)("auth_type")
-            ))
-            .into());
+            )));
         }
         Some(Refusal::SecretForOidc { current: auth }) => {
             return Err(Error::invalid(format!(
                 "{}: `{name}` uses auth_type {auth}, which takes no secret; leave secret empty",
                 (ctx.input_name)("secret")
-            ))
-            .into());
+            )));
         }
         None => {}
     }
