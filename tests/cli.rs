@@ -294,6 +294,20 @@ fn a_pipe_gets_tab_separated_rows_and_json_is_asked_for_as_gh_has_it() {
     .run();
     exit(&out, 0);
     assert_eq!(out.stdout, "NPM_SECRET\nMAVEN_SECRET\n");
+    // No value, no line (as jq prints).
+    let out = cli(
+        &server,
+        &[
+            "list",
+            "--org",
+            "acme",
+            "--jq",
+            ".registries[] | select(false)",
+        ],
+    )
+    .run();
+    exit(&out, 0);
+    assert_eq!(out.stdout, "");
     let out = cli(
         &server,
         &[

@@ -68,11 +68,33 @@ pub struct JsonView {
 
 /// The outputs as one JSON document on stdout, or the records asked for, or jq's lines.
 pub fn document(outputs: &Outputs, view: &JsonView) -> Result<()> {
+    // The whole document is written from the outputs as they are, in one string: a listing of
+    // 10,000 configurations is neither copied into a JSON tree nor formatted twice.
+    let text = match (&view.fields, &view.jq) {
+        (None, None) => {
+            serde_json::to_string_pretty(&outputs.values).context("the outputs as JSON")? + "\n"
+        }
+        _ => selected(outputs, view)?,
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = out
+        .write_all(text::escape_json(&text).as_bytes())
+        .and_then(|()| out.flush());
+    match written {
+        // A closed pipe (`… | head`) is not an error worth dying for.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing the outputs as JSON"),
+    }
+}
+
+/// The records cut to `--json FIELDS`, or what `--jq` makes of the document (a line for each
+/// of its values, none for none), each ending in a line break.
+fn selected(outputs: &Outputs, view: &JsonView) -> Result<String> {
     let mut doc = serde_json::to_value(&outputs.values).context("the outputs as JSON")?;
     if let Some((records, fields)) = &view.fields {
         doc = records.select(&doc, fields, view.org.as_deref());
     }
-    let text = match &view.jq {
+    Ok(match &view.jq {
         Some(code) => jq_lines(code, &doc)
             .map_err(|e| anyhow::anyhow!("`--jq`: {e}"))?
             .iter()
@@ -80,16 +102,8 @@ pub fn document(outputs: &Outputs, view: &JsonView) -> Result<()> {
             // manifest); every other control character is escaped.
             .map(|line| format!("{}\n", text::escape_keeping_lines(line)))
             .collect(),
-        None => serde_json::to_string_pretty(&doc)
-            .map(|json| format!("{}\n", text::escape_json(&json)))
-            .context("the outputs as JSON")?,
-    };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        // A closed pipe (`… | head`) is not an error worth dying for.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("writing the outputs as JSON"),
-    }
+        None => serde_json::to_string_pretty(&doc).context("the outputs as JSON")? + "\n",
+    })
 }
 
 /// What `--jq` prints for `doc`.
