@@ -12,7 +12,6 @@ use inputs::*;
 pub use masking::values_to_mask;
 
 use std::borrow::Cow;
-use std::time::Duration;
 
 use crate::client::Connection;
 use crate::core::Request;
@@ -151,20 +150,12 @@ fn connection(raw: &Raw, env: &Env, errors: &mut Vec<String>) -> Option<Connecti
         .parse::<ApiUrl>()
         .map_err(|e| errors.push(format!("{}: {e}", input("api_url"))))
         .ok();
-    let request_timeout = shared::number(
+    let request_timeout = shared::request_timeout(
         raw.request_timeout.as_deref(),
-        1..=3600,
-        30,
         &input("request_timeout"),
         errors,
     );
-    let max_wait = shared::number(
-        raw.max_wait.as_deref(),
-        0..=21_600,
-        300,
-        &input("max_wait"),
-        errors,
-    );
+    let max_wait = shared::max_wait(raw.max_wait.as_deref(), &input("max_wait"), errors);
     let workspace = env.path("GITHUB_WORKSPACE");
     let ca_certificate = raw.ca_certificate.as_deref().and_then(|v| {
         shared::ca_certificate(v, workspace.as_deref())
@@ -174,8 +165,8 @@ fn connection(raw: &Raw, env: &Env, errors: &mut Vec<String>) -> Option<Connecti
     Some(Connection {
         api_url: api_url?,
         auth: auth?,
-        request_timeout: Duration::from_secs(request_timeout),
-        max_wait: Duration::from_secs(max_wait),
+        request_timeout,
+        max_wait,
         ca_certificate,
     })
 }
@@ -187,17 +178,8 @@ fn command(
     unresolved: &mut Vec<String>,
     errors: &mut Vec<String>,
 ) -> Option<crate::core::Command> {
-    let per_page = shared::number(
-        raw.per_page.as_deref(),
-        1..=100,
-        100,
-        &input("per_page"),
-        errors,
-    ) as u32;
-    let page = raw
-        .page
-        .as_deref()
-        .map(|p| shared::number(Some(p), 1..=100_000, 1, &input("page"), errors) as u32);
+    let per_page = shared::per_page(raw.per_page.as_deref(), &input("per_page"), errors);
+    let page = shared::page(raw.page.as_deref(), &input("page"), errors);
     let prune = boolean(raw.prune.as_deref(), "prune", errors);
     let spec = registry_spec(raw);
     let registries = registries(raw, env, (operation, need), unresolved);

@@ -203,30 +203,15 @@ fn orgs(g: &GitHub, env: &Env, errors: &mut Vec<String>) -> Option<Vec<crate::mo
 
 /// `--request-timeout`, `--max-wait` and `--ca-certificate`, checked.
 fn limits(g: &GitHub, errors: &mut Vec<String>) -> (Duration, Duration, Option<String>) {
-    let timeout = shared::number(
-        g.request_timeout.as_deref(),
-        1..=3600,
-        30,
-        "`--request-timeout`",
-        errors,
-    );
-    let max_wait = shared::number(
-        g.max_wait.as_deref(),
-        0..=21_600,
-        300,
-        "`--max-wait`",
-        errors,
-    );
+    let timeout =
+        shared::request_timeout(g.request_timeout.as_deref(), "`--request-timeout`", errors);
+    let max_wait = shared::max_wait(g.max_wait.as_deref(), "`--max-wait`", errors);
     let ca_certificate = g.ca_certificate.as_ref().and_then(|path| {
         shared::ca_certificate(&path.to_string_lossy(), None)
             .map_err(|e| errors.push(format!("`--ca-certificate`: {e}")))
             .ok()
     });
-    (
-        Duration::from_secs(timeout),
-        Duration::from_secs(max_wait),
-        ca_certificate,
-    )
+    (timeout, max_wait, ca_certificate)
 }
 
 /// How the command line signs in: as a GitHub App with `--app-id` and `--app-private-key`,
@@ -330,11 +315,9 @@ fn paging(cmd: &Cmd, errors: &mut Vec<String>) -> (u32, Option<u32>, Option<&'st
     let Cmd::List { page, per_page, .. } = cmd else {
         return (100, None, None);
     };
-    let per_page = shared::number(per_page.as_deref(), 1..=100, 100, "`--per-page`", errors);
-    let page = page
-        .as_deref()
-        .map(|p| shared::number(Some(p), 1..=100_000, 1, "`--page`", errors) as u32);
-    (per_page as u32, page, page.map(|_| "page"))
+    let per_page = shared::per_page(per_page.as_deref(), "`--per-page`", errors);
+    let page = shared::page(page.as_deref(), "`--page`", errors);
+    (per_page, page, page.map(|_| "page"))
 }
 
 /// `discover`'s `--include-archived` and `--include-forks`.

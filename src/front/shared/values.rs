@@ -3,6 +3,7 @@
 //! none belongs.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::client::tls;
 use crate::front::secrets::Need;
@@ -103,6 +104,26 @@ pub fn auth(
         }
         (None, None, None) => None,
     }
+}
+
+/// `request_timeout`: seconds one request may take, 1 to 3,600, 30 by default.
+pub fn request_timeout(value: Option<&str>, label: &str, errors: &mut Vec<String>) -> Duration {
+    Duration::from_secs(number(value, 1..=3600, 30, label, errors))
+}
+
+/// `max_wait`: the longest single wait, 0 to 21,600 seconds, 300 by default.
+pub fn max_wait(value: Option<&str>, label: &str, errors: &mut Vec<String>) -> Duration {
+    Duration::from_secs(number(value, 0..=21_600, 300, label, errors))
+}
+
+/// `per_page`: 1 to 100, 100 by default.
+pub fn per_page(value: Option<&str>, label: &str, errors: &mut Vec<String>) -> u32 {
+    number(value, 1..=100, 100, label, errors) as u32
+}
+
+/// `page`: 1 to 100,000, when given.
+pub fn page(value: Option<&str>, label: &str, errors: &mut Vec<String>) -> Option<u32> {
+    value.map(|p| number(Some(p), 1..=100_000, 1, label, errors) as u32)
 }
 
 /// A whole number within `range`, or the default; a bad one names the range.
